@@ -1,0 +1,266 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { discoverPrdFiles, type DiscoveredFile, type DiscoveryOptions } from './discovery';
+import { decodePrdBytes, docxToMarkdown, parsePrd } from './parse';
+import { chunkTextHash, type FileRecord, type PrdStore } from './store/prd-store';
+import type { EmbeddedVectorIndex } from './store/embedded-vector-index';
+import type { Embedder, ParseOptions, ParsedPrd } from './types';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export interface IndexProgress {
+  phase: 'discover' | 'index' | 'related' | 'done';
+  done: number;
+  total: number;
+  file?: string;
+}
+
+export interface IndexRunOptions extends DiscoveryOptions {
+  roots: string[];
+  /** RELATED_TO edges: the k nearest chunks of other PRDs at or above the cosine threshold. */
+  relatedK?: number;
+  relatedThreshold?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: IndexProgress) => void;
+}
+
+export interface FileProblem {
+  file: string;
+  message: string;
+}
+
+export interface IndexReport {
+  filesSeen: number;
+  filesIndexed: number;
+  filesUnchanged: number;
+  filesRemoved: number;
+  filesFailed: number;
+  chunksEmbedded: number;
+  chunksReused: number;
+  warnings: FileProblem[];
+  errors: FileProblem[];
+  cancelled: boolean;
+  tookMs: number;
+}
+
+export interface IndexerDeps {
+  store: PrdStore;
+  embedder: Embedder;
+  vectorIndex: EmbeddedVectorIndex;
+  parseOptions: ParseOptions;
+  logger?: Logger;
+}
+
+/** Files whose missing embeddings are computed together, so the model sees full batches. */
+const EMBED_GROUP_CHUNKS = 64;
+
+interface ParsedFile {
+  file: DiscoveredFile;
+  record: FileRecord;
+  prd: ParsedPrd;
+}
+
+export function contentHash(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * discovery -> hash check -> parse -> embed what changed -> one transaction per file.
+ * A kill at any point leaves every file either fully old or fully new; the next run finishes the job.
+ */
+export class Indexer {
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: IndexerDeps) {
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  async run(options: IndexRunOptions): Promise<IndexReport> {
+    const started = performance.now();
+    const report: IndexReport = {
+      filesSeen: 0, filesIndexed: 0, filesUnchanged: 0, filesRemoved: 0, filesFailed: 0,
+      chunksEmbedded: 0, chunksReused: 0, warnings: [], errors: [], cancelled: false, tookMs: 0,
+    };
+    options.onProgress?.({ phase: 'discover', done: 0, total: 0 });
+    const discovery = discoverPrdFiles(options.roots, options);
+    for (const warning of discovery.warnings) this.warn(report, warning.path, warning.message);
+    report.filesSeen = discovery.files.length;
+
+    const seen = new Set(discovery.files.map((file) => file.key));
+    for (const stale of this.deps.store.listFiles()) {
+      if (seen.has(stale.path)) continue;
+      await this.removeFile(stale.path);
+      report.filesRemoved++;
+    }
+
+    const changedFiles: string[] = [];
+    let group: ParsedFile[] = [];
+    let groupChunks = 0;
+    const flush = async (): Promise<void> => {
+      if (group.length === 0) return;
+      await this.storeGroup(group, report);
+      changedFiles.push(...group.map((parsed) => parsed.record.path));
+      group = [];
+      groupChunks = 0;
+    };
+
+    let done = 0;
+    for (const file of discovery.files) {
+      if (options.signal?.aborted) {
+        report.cancelled = true;
+        break;
+      }
+      options.onProgress?.({ phase: 'index', done, total: discovery.files.length, file: file.key });
+      const parsed = await this.prepare(file, report);
+      done++;
+      if (!parsed) continue;
+      group.push(parsed);
+      groupChunks += parsed.prd.chunks.length;
+      if (groupChunks >= EMBED_GROUP_CHUNKS) await flush();
+    }
+    await flush();
+    options.onProgress?.({ phase: 'index', done, total: discovery.files.length });
+
+    if (!report.cancelled && (changedFiles.length > 0 || report.filesRemoved > 0)) {
+      options.onProgress?.({ phase: 'related', done: 0, total: 1 });
+      this.refreshRelated(changedFiles, report.filesRemoved > 0, options);
+      this.deps.store.pruneEmbeddings();
+    }
+    report.tookMs = Math.round(performance.now() - started);
+    options.onProgress?.({ phase: 'done', done, total: discovery.files.length });
+    this.logger.info(
+      `indexed ${report.filesIndexed} file(s), ${report.filesUnchanged} unchanged, ${report.filesRemoved} removed, ` +
+        `${report.filesFailed} failed; ${report.chunksEmbedded} chunk(s) embedded, ${report.chunksReused} reused, in ${report.tookMs} ms`,
+    );
+    return report;
+  }
+
+  async removeFile(key: string): Promise<void> {
+    this.deps.store.removeFile(key);
+    await this.deps.vectorIndex.deleteByFile(key);
+  }
+
+  /** Returns the parsed file when it must be (re)stored, or undefined when unchanged or unreadable. */
+  private async prepare(file: DiscoveredFile, report: IndexReport): Promise<ParsedFile | undefined> {
+    const existing = this.deps.store.fileRecord(file.key);
+    if (existing && existing.size === file.size && existing.mtimeMs === file.mtimeMs) {
+      report.filesUnchanged++;
+      return undefined;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file.absPath);
+    } catch (error) {
+      this.fail(report, file.key, `cannot read: ${(error as Error).message}`);
+      return undefined;
+    }
+    const record: FileRecord = { path: file.key, size: bytes.length, mtimeMs: file.mtimeMs, contentHash: contentHash(bytes) };
+    if (existing && existing.contentHash === record.contentHash) {
+      this.deps.store.touchFile(record);
+      report.filesUnchanged++;
+      return undefined;
+    }
+    const text = await this.decode(file, bytes, report);
+    if (text === undefined) {
+      if (existing) await this.removeFile(file.key);
+      return undefined;
+    }
+    try {
+      const prd = parsePrd(file.key, text, this.deps.parseOptions);
+      for (const warning of prd.warnings) this.warn(report, file.key, `line ${warning.line}: ${warning.message}`);
+      return { file, record, prd };
+    } catch (error) {
+      this.fail(report, file.key, `cannot parse: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private async decode(file: DiscoveredFile, bytes: Buffer, report: IndexReport): Promise<string | undefined> {
+    if (path.extname(file.absPath).toLowerCase() === '.docx') {
+      try {
+        const converted = await docxToMarkdown(bytes);
+        for (const warning of converted.warnings) this.warn(report, file.key, warning);
+        return converted.markdown;
+      } catch (error) {
+        this.fail(report, file.key, `cannot import .docx: ${(error as Error).message}`);
+        return undefined;
+      }
+    }
+    const decoded = decodePrdBytes(file.key, bytes);
+    if ('error' in decoded) {
+      this.fail(report, file.key, decoded.error);
+      return undefined;
+    }
+    for (const warning of decoded.warnings) this.warn(report, file.key, warning.message);
+    return decoded.text;
+  }
+
+  private async storeGroup(group: ParsedFile[], report: IndexReport): Promise<void> {
+    const { store, embedder, vectorIndex } = this.deps;
+    const hashesByFile = group.map((parsed) => parsed.prd.chunks.map((chunk) => chunkTextHash(chunk.embedText)));
+    const allHashes = [...new Set(hashesByFile.flat())];
+    const vectors = store.cachedEmbeddings(allHashes, embedder.modelId);
+    const missing = new Map<string, string>();
+    group.forEach((parsed, fileIndex) => {
+      parsed.prd.chunks.forEach((chunk, chunkIndex) => {
+        const hash = hashesByFile[fileIndex][chunkIndex];
+        if (!vectors.has(hash)) missing.set(hash, chunk.embedText);
+      });
+    });
+    report.chunksReused += allHashes.length - missing.size;
+    if (missing.size > 0) {
+      const embedded = await embedder.embed([...missing.values()]);
+      [...missing.keys()].forEach((hash, i) => vectors.set(hash, embedded[i]));
+      report.chunksEmbedded += missing.size;
+    }
+    for (const [fileIndex, parsed] of group.entries()) {
+      const fileVectors = new Map(hashesByFile[fileIndex].map((hash) => [hash, vectors.get(hash)!]));
+      try {
+        store.replaceFile(parsed.record, parsed.prd, fileVectors, embedder.modelId);
+      } catch (error) {
+        this.fail(report, parsed.record.path, `cannot store: ${(error as Error).message}`);
+        continue;
+      }
+      await vectorIndex.deleteByFile(parsed.record.path);
+      await vectorIndex.upsert(
+        parsed.prd.chunks.map((chunk, chunkIndex) => ({
+          key: chunk.key,
+          vector: fileVectors.get(hashesByFile[fileIndex][chunkIndex])!,
+          file: parsed.record.path,
+          type: chunk.type,
+          priority: chunk.priority,
+          status: chunk.status,
+          tags: chunk.tags,
+        })),
+      );
+      report.filesIndexed++;
+    }
+  }
+
+  private refreshRelated(changedFiles: string[], anyRemoved: boolean, options: IndexRunOptions): void {
+    const k = options.relatedK ?? 5;
+    const threshold = options.relatedThreshold ?? 0.6;
+    // After many changes a full pass is as cheap as a partial one and also refreshes the other files' top-k lists.
+    const all = anyRemoved || changedFiles.length > this.deps.store.listFiles().length / 4;
+    const pairs = this.deps.vectorIndex.relatedPairs({ k, threshold, onlyFiles: all ? undefined : changedFiles });
+    this.deps.store.replaceRelated(pairs, all ? undefined : changedFiles);
+  }
+
+  private warn(report: IndexReport, file: string, message: string): void {
+    report.warnings.push({ file, message });
+    this.logger.warn(`${file}: ${message}`);
+  }
+
+  private fail(report: IndexReport, file: string, message: string): void {
+    report.filesFailed++;
+    report.errors.push({ file, message });
+    this.logger.error(`${file}: ${message}`);
+  }
+}
