@@ -92,7 +92,8 @@ function progressReporter(enabled: boolean): { update: (progress: IndexProgress)
 }
 
 function formatHit(hit: SearchHit, rank: number): string {
-  const label = hit.requirementId ? `${hit.requirementId} ${hit.headingPath.at(-1) ?? ''}` : hit.headingPath.join(' > ');
+  const heading = hit.headingPath.at(-1) ?? '';
+  const label = hit.requirementId && !heading.includes(hit.requirementId) ? `${hit.requirementId} ${heading}` : hit.headingPath.join(' > ') || hit.prdTitle;
   const badges = [hit.type, hit.priority, hit.status].filter(Boolean).join(' · ');
   const expansion = hit.via === 'expansion' ? ' (dependency of a hit)' : '';
   return [

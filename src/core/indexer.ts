@@ -130,7 +130,7 @@ export class Indexer {
 
     if (!report.cancelled && (changedFiles.length > 0 || report.filesRemoved > 0)) {
       options.onProgress?.({ phase: 'related', done: 0, total: 1 });
-      this.refreshRelated(changedFiles, report.filesRemoved > 0, options);
+      await this.refreshRelated(changedFiles, report.filesRemoved > 0, options);
       this.deps.store.pruneEmbeddings();
     }
     report.tookMs = Math.round(performance.now() - started);
@@ -244,13 +244,14 @@ export class Indexer {
     }
   }
 
-  private refreshRelated(changedFiles: string[], anyRemoved: boolean, options: IndexRunOptions): void {
+  private async refreshRelated(changedFiles: string[], anyRemoved: boolean, options: IndexRunOptions): Promise<void> {
     const k = options.relatedK ?? 5;
     const threshold = options.relatedThreshold ?? 0.6;
     // After many changes a full pass is as cheap as a partial one and also refreshes the other files' top-k lists.
     const all = anyRemoved || changedFiles.length > this.deps.store.listFiles().length / 4;
-    const pairs = this.deps.vectorIndex.relatedPairs({ k, threshold, onlyFiles: all ? undefined : changedFiles });
-    this.deps.store.replaceRelated(pairs, all ? undefined : changedFiles);
+    const related = await this.deps.vectorIndex.relatedPairsFast({ k, threshold, onlyFiles: all ? undefined : changedFiles });
+    if (related.fallbackReason) this.logger.warn(`related chunks computed in plain JavaScript (slower): ${related.fallbackReason}`);
+    this.deps.store.replaceRelated(related.pairs, all ? undefined : changedFiles);
   }
 
   private warn(report: IndexReport, file: string, message: string): void {
