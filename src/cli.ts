@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { RootNotFoundError } from './core/discovery';
+import { RootNotFoundError, assertRootFolder } from './core/discovery';
 import { ModelUnavailableError, defaultModelDir } from './core/embed';
 import { toCsv, toCytoscapeJson, toGraphMl, toTraceabilityMatrix } from './core/graph/export';
 import type { SeverityOption } from './core/graph/validate';
@@ -142,6 +142,8 @@ export function buildProgram(): Command {
     .option('--json', 'print the report as JSON')
     .option('--verbose', 'log every warning and file')
     .action(async (dirs: string[], options) => {
+      // Before the database is opened: a mistyped folder must not leave an empty index behind.
+      for (const dir of dirs) assertRootFolder(path.resolve(dir));
       const bar = progressReporter(!options.json && process.stderr.isTTY === true);
       const index = openIndex(options, false, options.verbose === true);
       try {
@@ -162,9 +164,10 @@ export function buildProgram(): Command {
             `${stats.requirements} requirements, ${stats.chunks} chunks (${report.chunksEmbedded} embedded, ${report.chunksReused} reused), ` +
             `${stats.related} related pairs. Index: ${options.db}`,
         );
-        for (const problem of report.errors) process.stderr.write(`error: ${problem.file}: ${problem.message}\n`);
-        if (report.warnings.length > 0 && !options.verbose) {
-          process.stderr.write(`${report.warnings.length} warning(s); run with --verbose to list them.\n`);
+        // --verbose has already logged every error and warning as it happened.
+        if (!options.verbose) {
+          for (const problem of report.errors) process.stderr.write(`error: ${problem.file}: ${problem.message}\n`);
+          if (report.warnings.length > 0) process.stderr.write(`${report.warnings.length} warning(s); run with --verbose to list them.\n`);
         }
       } finally {
         bar.stop();

@@ -48,6 +48,11 @@ export interface DiscoveryWarning {
 export interface DiscoveryResult {
   files: DiscoveredFile[];
   warnings: DiscoveryWarning[];
+  /**
+   * Key prefixes (`sub/dir/`) of folders below a root that could not be listed. What the index holds under them is
+   * unknown, not gone, so the indexer keeps it.
+   */
+  unreadableFolders: string[];
 }
 
 export class RootNotFoundError extends Error {
@@ -55,6 +60,17 @@ export class RootNotFoundError extends Error {
     super(`Cannot read folder ${root}: ${reason}`);
     this.name = 'RootNotFoundError';
   }
+}
+
+/** Throws RootNotFoundError unless root is an existing folder. */
+export function assertRootFolder(root: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(root);
+  } catch (error) {
+    throw new RootNotFoundError(root, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message);
+  }
+  if (!stat.isDirectory()) throw new RootNotFoundError(root, 'not a folder');
 }
 
 /** Keys stay short and readable: root-relative for one root, `<root name>/<relative>` for several. */
@@ -102,15 +118,13 @@ export function discoverPrdFiles(roots: string[], options: DiscoveryOptions = {}
   const absoluteRoots = roots.map((root) => path.resolve(root));
   const files: DiscoveredFile[] = [];
   const warnings: DiscoveryWarning[] = [];
+  const unreadableFolders: string[] = [];
 
+  for (const root of absoluteRoots) assertRootFolder(root);
   for (const root of absoluteRoots) {
-    let rootStat: fs.Stats;
-    try {
-      rootStat = fs.statSync(root);
-    } catch (error) {
-      throw new RootNotFoundError(root, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (error as Error).message);
-    }
-    if (!rootStat.isDirectory()) throw new RootNotFoundError(root, 'not a folder');
+    // `cvprd index docs/prds` means the PRDs under prds/ just as `cvprd index docs` does.
+    const rootName = path.basename(root);
+    const included = (rel: string): boolean => includeMatch(rel) || includeMatch(`${rootName}/${rel}`);
 
     const pending: { abs: string; rel: string; scopes: GitignoreScope[] }[] = [{ abs: root, rel: '', scopes: [] }];
     while (pending.length > 0) {
@@ -121,7 +135,10 @@ export function discoverPrdFiles(roots: string[], options: DiscoveryOptions = {}
       try {
         entries = fs.readdirSync(dir.abs, { withFileTypes: true });
       } catch (error) {
+        // An unreadable root would look like an empty one, and the indexer would then drop everything it holds.
+        if (dir.rel === '') throw new RootNotFoundError(root, (error as Error).message);
         warnings.push({ path: dir.abs, message: `folder skipped: ${(error as Error).message}` });
+        unreadableFolders.push(`${fileKeyFor(absoluteRoots, root, dir.abs)}/`);
         continue;
       }
       entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -134,7 +151,7 @@ export function discoverPrdFiles(roots: string[], options: DiscoveryOptions = {}
           continue;
         }
         if (!entry.isFile() && !entry.isSymbolicLink()) continue;
-        if (!includeMatch(rel) || excludeMatch(rel) || isIgnoredByGit(scopes, rel, false)) continue;
+        if (!included(rel) || excludeMatch(rel) || isIgnoredByGit(scopes, rel, false)) continue;
         let stat: fs.Stats;
         try {
           stat = fs.statSync(abs);
@@ -152,7 +169,7 @@ export function discoverPrdFiles(roots: string[], options: DiscoveryOptions = {}
     }
   }
   files.sort((a, b) => a.key.localeCompare(b.key));
-  return { files, warnings };
+  return { files, warnings, unreadableFolders };
 }
 
 export function formatBytes(bytes: number): string {

@@ -67,6 +67,49 @@ interface ParsedFile {
   prd: ParsedPrd;
 }
 
+/**
+ * The parser's messages stand alone (`file:` or `file:line:` first); the report keeps the file apart and the line
+ * as `line N:`, so the repeat is dropped.
+ */
+function withoutFilePrefix(file: string, message: string): string {
+  if (!message.startsWith(`${file}:`)) return message;
+  return message.slice(file.length + 1).replace(/^\d+:/, '').trimStart();
+}
+
+/** In-memory databases cannot outlive a crash, only a cancelled run. */
+const relatedPendingInMemory = new WeakSet<PrdStore>();
+
+/**
+ * RELATED_TO pairs are computed once every file is stored, so a run killed or cancelled after storing files leaves
+ * them without pairs, and the next run may find nothing changed. A marker file beside the database, created before
+ * the first change and deleted once the pairs are stored, tells the next run to compute every pair again.
+ */
+class RelatedPendingMarker {
+  readonly wasSetBefore: boolean;
+  private readonly file: string | undefined;
+  private isSet: boolean;
+
+  constructor(private readonly store: PrdStore) {
+    this.file = store.dbPath === ':memory:' ? undefined : `${store.dbPath}.related-pending`;
+    this.isSet = this.file ? fs.existsSync(this.file) : relatedPendingInMemory.has(store);
+    this.wasSetBefore = this.isSet;
+  }
+
+  set(): void {
+    if (this.isSet) return;
+    if (this.file) fs.writeFileSync(this.file, 'RELATED_TO pairs are out of date; the next `cvprd index` recomputes them.\n');
+    else relatedPendingInMemory.add(this.store);
+    this.isSet = true;
+  }
+
+  clear(): void {
+    if (!this.isSet) return;
+    if (this.file) fs.rmSync(this.file, { force: true });
+    else relatedPendingInMemory.delete(this.store);
+    this.isSet = false;
+  }
+}
+
 export function contentHash(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -93,9 +136,11 @@ export class Indexer {
     for (const warning of discovery.warnings) this.warn(report, warning.path, warning.message);
     report.filesSeen = discovery.files.length;
 
+    const relatedPending = new RelatedPendingMarker(this.deps.store);
     const seen = new Set(discovery.files.map((file) => file.key));
     for (const stale of this.deps.store.listFiles()) {
-      if (seen.has(stale.path)) continue;
+      if (seen.has(stale.path) || discovery.unreadableFolders.some((folder) => stale.path.startsWith(folder))) continue;
+      relatedPending.set();
       await this.removeFile(stale.path);
       report.filesRemoved++;
     }
@@ -105,6 +150,7 @@ export class Indexer {
     let groupChunks = 0;
     const flush = async (): Promise<void> => {
       if (group.length === 0) return;
+      relatedPending.set();
       await this.storeGroup(group, report);
       changedFiles.push(...group.map((parsed) => parsed.record.path));
       group = [];
@@ -128,10 +174,13 @@ export class Indexer {
     await flush();
     options.onProgress?.({ phase: 'index', done, total: discovery.files.length });
 
-    if (!report.cancelled && (changedFiles.length > 0 || report.filesRemoved > 0)) {
+    // A previous run that stopped before this point left the pairs of the files it stored uncomputed: redo them all.
+    const unfinished = relatedPending.wasSetBefore;
+    if (!report.cancelled && (changedFiles.length > 0 || report.filesRemoved > 0 || unfinished)) {
       options.onProgress?.({ phase: 'related', done: 0, total: 1 });
-      await this.refreshRelated(changedFiles, report.filesRemoved > 0, options);
+      await this.refreshRelated(changedFiles, report.filesRemoved > 0 || unfinished, options);
       this.deps.store.pruneEmbeddings();
+      relatedPending.clear();
     }
     report.tookMs = Math.round(performance.now() - started);
     options.onProgress?.({ phase: 'done', done, total: discovery.files.length });
@@ -174,7 +223,7 @@ export class Indexer {
     }
     try {
       const prd = parsePrd(file.key, text, this.deps.parseOptions);
-      for (const warning of prd.warnings) this.warn(report, file.key, `line ${warning.line}: ${warning.message}`);
+      for (const warning of prd.warnings) this.warn(report, file.key, `line ${warning.line}: ${withoutFilePrefix(file.key, warning.message)}`);
       return { file, record, prd };
     } catch (error) {
       this.fail(report, file.key, `cannot parse: ${(error as Error).message}`);
@@ -195,10 +244,10 @@ export class Indexer {
     }
     const decoded = decodePrdBytes(file.key, bytes);
     if ('error' in decoded) {
-      this.fail(report, file.key, decoded.error);
+      this.fail(report, file.key, withoutFilePrefix(file.key, decoded.error));
       return undefined;
     }
-    for (const warning of decoded.warnings) this.warn(report, file.key, warning.message);
+    for (const warning of decoded.warnings) this.warn(report, file.key, withoutFilePrefix(file.key, warning.message));
     return decoded.text;
   }
 
@@ -244,11 +293,11 @@ export class Indexer {
     }
   }
 
-  private async refreshRelated(changedFiles: string[], anyRemoved: boolean, options: IndexRunOptions): Promise<void> {
+  private async refreshRelated(changedFiles: string[], fullPass: boolean, options: IndexRunOptions): Promise<void> {
     const k = options.relatedK ?? 5;
     const threshold = options.relatedThreshold ?? 0.6;
     // After many changes a full pass is as cheap as a partial one and also refreshes the other files' top-k lists.
-    const all = anyRemoved || changedFiles.length > this.deps.store.listFiles().length / 4;
+    const all = fullPass || changedFiles.length > this.deps.store.listFiles().length / 4;
     const related = await this.deps.vectorIndex.relatedPairsFast({ k, threshold, onlyFiles: all ? undefined : changedFiles });
     if (related.fallbackReason) this.logger.warn(`related chunks computed in plain JavaScript (slower): ${related.fallbackReason}`);
     this.deps.store.replaceRelated(related.pairs, all ? undefined : changedFiles);

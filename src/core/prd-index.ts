@@ -52,11 +52,12 @@ export class PrdIndex {
   private constructor(readonly store: PrdStore, private readonly options: PrdIndexOptions) {
     this.logger = options.logger ?? silentLogger;
     this.embedderInstance = options.embedder;
-    compileIdPatterns(options.idPatterns ?? [...DEFAULT_ID_PATTERNS]);
   }
 
   /** Opens (creating when needed) the index at dbPath. Throws StoreCorruptError or InvalidIdPatternError. */
   static open(options: PrdIndexOptions): PrdIndex {
+    // Before the database is created or opened: a bad setting must leave no file and no open handle behind.
+    compileIdPatterns(options.idPatterns ?? [...DEFAULT_ID_PATTERNS]);
     if (options.dbPath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.dbPath)), { recursive: true });
     return new PrdIndex(PrdStore.open(options.dbPath), options);
   }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { classifyChunk } from '../../src/core/parse';
+import { classifyChunk, defaultParseOptions, parsePrd } from '../../src/core/parse';
 import type { ChunkType } from '../../src/core/types';
 
 const PRD = 'Product Requirements Document (PRD)';
@@ -68,6 +68,55 @@ const CASES: [string[], string, ChunkType][] = [
   [[PRD], 'This PRD describes the checkout.', 'overview'],
   [['Task Planner - Product Requirements Document (PRD)', 'Architecture'], 'Go API and React UI.', 'other'],
   [[], 'Text before any heading.', 'overview'],
+  // Open questions are not requirements: an explicit 'other' that an outer heading cannot override.
+  [['Security and Privacy Requirements', 'Open Questions'], 'Who decides the wipe period?', 'other'],
+  [[PRD, 'Requirements', 'FAQ'], 'Can guests book rooms? No.', 'other'],
+  [[PRD, 'Risks and Open Questions'], 'The vendor may not ship in time.', 'risk'],
+];
+
+/** Markdown with one heading per element of the path (# for the first, ## for the second, ...) and the text under the last. */
+function document(headingPath: string[], text: string): string {
+  return [...headingPath.map((h, i) => `${'#'.repeat(i + 1)} ${h}\n`), text, ''].join('\n');
+}
+
+// The same kind of table, through parsePrd: what the parser knows beyond the words of the headings. The first
+// heading is the document's only H1, its title, which names the product and says nothing about the type of what
+// is under it; a heading that defines a requirement stands for that requirement's type.
+const IN_DOCUMENT: [string[], string, ChunkType][] = [
+  // samples/PRD.md: "availability" made this user story non_functional.
+  [['Huddle Team Calendar', 'User Stories', "US-001: See my team's availability at a glance"], 'As a team lead, I want to see who is free.', 'user_story'],
+  // samples/prds/sync-engine.prd.md: "Background" made this requirement an overview.
+  [['Sync Engine', 'Functional Requirements', 'FR-014: Background sync cadence'], 'A client syncs every 60 seconds.', 'requirement'],
+  [['Sync Engine', 'Functional Requirements', 'FR-014: Background sync cadence', 'Notes'], 'On Wi-Fi it syncs more often.', 'requirement'],
+  [['Huddle Team Calendar', 'User Stories', 'US-002: Book a meeting', 'Details'], 'One click books the slot.', 'user_story'],
+  // samples/prds/security.md: the title made both of these non_functional.
+  [['Security and Privacy Requirements'], '', 'overview'],
+  [['Security and Privacy Requirements', 'Open Questions'], '', 'other'],
+  [['Security and Privacy Requirements', 'Related Documents'], 'See the sync engine PRD.', 'other'],
+  // samples/PRD.md: "Product Overview" in the title made every unnamed section an overview.
+  [['Huddle Team Calendar — Product Overview', 'Related Documents'], 'See the sync engine PRD.', 'other'],
+  // Corpus titles: "Vision", "Threat" and "Dependency" in them typed whole PRDs' technical sections.
+  [['Ultralytics YOLO Vision Intelligence Suite - Product Requirements Document', 'Technical Specifications', 'Architecture'], 'A Python service.', 'other'],
+  [['VirusTotal Threat Intelligence Resource PRD', 'Implementation Notes'], 'Uses the v3 API.', 'other'],
+  [['Product Requirements Document (PRD) - Scenario Dependency Analyzer', 'Technical Architecture', 'Data Models'], 'A Scenario has a name.', 'other'],
+  // samples/prds/notifications-prd.md: a heading that says nothing over a list of requirements.
+  [['Notifications', 'Delivery Channels'], '- [x] FR-024: Push notifications.\n- [ ] FR-025: Slack direct messages.', 'requirement'],
+  [['Notifications', 'Checks'], '- [ ] AC-020: A reminder shows at 09:50.', 'acceptance_criteria'],
+];
+
+// [heading path, text defining the requirement, its ID, expected type of the requirement].
+const REQUIREMENTS_IN_DOCUMENT: [string[], string, string, ChunkType][] = [
+  [['Huddle Team Calendar', 'User Stories', "US-001: See my team's availability at a glance"], 'As a team lead, I want to see who is free.', 'US-001', 'user_story'],
+  [['Sync Engine', 'Functional Requirements', 'FR-014: Background sync cadence'], 'A client syncs every 60 seconds.', 'FR-014', 'requirement'],
+  // Corpus (deployment-manager, landing-page template): a feature-area heading names the topic of operational
+  // targets, it does not make them dependencies, metrics or acceptance criteria.
+  [[PRD, 'Operational Targets', 'P0 – Must ship', 'Dependency Swapping'], '- [x] OT-P0-007 | Swap Suggestions | Suggest swaps', 'OT-P0-007', 'requirement'],
+  [[PRD, 'Operational Targets', 'P0 – Must ship', 'Metrics Core'], '- [x] OT-P0-020 | Event tracking | Track views', 'OT-P0-020', 'requirement'],
+  [[PRD, 'Operational Targets', 'P0 – Must ship', 'Pre-Deployment Validation'], '- [x] OT-P0-023 | Validation Checks | Run 6 checks', 'OT-P0-023', 'requirement'],
+  // ... but one naming a kind of requirement still does.
+  [[PRD, 'Operational Targets', 'P1 – Should have', 'Performance & Accessibility'], '- [ ] OT-P1-001 | Fast load | Under 2 s', 'OT-P1-001', 'non_functional'],
+  [[PRD, 'Functional Requirements', 'FR-1: Checkout'], '- FR-1.1: Pay by card.', 'FR-1.1', 'requirement'],
+  [[PRD, 'Stories', 'US-7: Save a cart'], '- AC-7: Given a cart, When I leave, Then it is kept.', 'AC-7', 'acceptance_criteria'],
 ];
 
 describe('parse: classifyChunk', () => {
@@ -77,4 +126,28 @@ describe('parse: classifyChunk', () => {
       assert.equal(classifyChunk(headingPath, text), expected);
     });
   }
+});
+
+describe('parse: section and requirement types in a document', () => {
+  for (const [headingPath, text, expected] of IN_DOCUMENT) {
+    it(`section ${headingPath.join(' > ')} -> ${expected}`, () => {
+      const section = parsePrd('t.md', document(headingPath, text), defaultParseOptions()).sections.find((s) => s.key === headingPath.join(' > '));
+      assert.equal(section?.type, expected);
+    });
+  }
+  for (const [headingPath, text, id, expected] of REQUIREMENTS_IN_DOCUMENT) {
+    it(`requirement ${id} under ${headingPath.join(' > ')} -> ${expected}`, () => {
+      const found = parsePrd('t.md', document(headingPath, text), defaultParseOptions()).requirements.filter((r) => r.id === id);
+      assert.deepEqual(found.map((r) => r.type), [expected]);
+    });
+  }
+
+  it('reads a level-1 heading as a category, not a title, when the document has several', () => {
+    const prd = parsePrd('t.md', '# Security Requirements\n\nAll traffic over TLS.\n\n## Audit\n\nLogs kept a year.\n\n# Open Questions\n\nWho owns keys?\n', defaultParseOptions());
+    assert.deepEqual(prd.sections.map((s) => [s.key, s.type]), [
+      ['Security Requirements', 'non_functional'],
+      ['Security Requirements > Audit', 'non_functional'],
+      ['Open Questions', 'other'],
+    ]);
+  });
 });

@@ -76,8 +76,8 @@ describe('parse: parsePrd on a fixture PRD', () => {
     assert.deepEqual(
       ['FR-001', 'FR-002', 'OT-P0-001', 'FR-003', 'OT-P2-001', 'REQ-10', 'REQ-11', 'AC-001'].map((id) => req(id).priority),
       // Priority: High; "(P1)" in its heading; P0 in the ID; the 🔴 P0 heading; P2 in the ID; MoSCoW "Must";
-      // "Low" cell; nothing of its own, so the front matter's P2.
-      ['high', 'high', 'critical', 'critical', 'medium', 'critical', 'low', 'medium'],
+      // "Low" cell; an acceptance criterion with nothing of its own takes FR-001's, not the front matter's P2.
+      ['high', 'high', 'critical', 'critical', 'medium', 'critical', 'low', 'high'],
     );
   });
 
@@ -136,6 +136,48 @@ describe('parse: parsePrd on a fixture PRD', () => {
     assert.equal(constraint.type, 'constraint');
     const ot = prd.chunks.find((c) => c.requirementId === 'OT-P0-001')!;
     assert.deepEqual([ot.type, ot.priority, ot.status, ot.sectionKey], ['requirement', 'critical', 'done', 'Checkout Service PRD > Operational Targets > 🔴 P0 – Must ship']);
+  });
+});
+
+describe('parse: priority of acceptance criteria', () => {
+  const prd = parsePrd('p.md', [
+    '---', 'priority: critical', '---', '# Sync', '', '## Requirements', '',
+    '### FR-1: Delta sync', '', 'Priority: P2', '', '### FR-2: Cursor', '', 'Resumes where it stopped.', '',
+    '## Acceptance Criteria', '',
+    '- AC-1: Given one device, When it syncs, Then only new operations arrive. Verifies FR-1.',
+    '- AC-2: Given a reinstall, When it signs in, Then sync resumes. Verifies FR-2.',
+    '- AC-3: Given both, When it syncs, Then it works. Verifies FR-1 and FR-2.',
+    '- AC-4: Given a phone, When it sleeps, Then nothing is lost. Verifies US-9.',
+    '', '### 🟢 P3 – Later', '', '- AC-5: Given a tablet, When it syncs, Then it works.', '',
+  ].join('\n'), defaultParseOptions());
+  const priority = (id: string) => prd.requirements.find((r) => r.id === id)!.priority;
+
+  it('gives requirements without a marker the front matter priority', () => {
+    assert.deepEqual([priority('FR-1'), priority('FR-2')], ['medium', 'critical']);
+  });
+
+  it('gives an acceptance criterion the highest priority of what it verifies, not the front matter priority', () => {
+    assert.deepEqual([priority('AC-1'), priority('AC-2'), priority('AC-3')], ['medium', 'critical', 'critical']);
+    assert.equal(priority('AC-4'), undefined, 'US-9 is not defined in this PRD');
+    assert.equal(priority('AC-5'), 'low', 'an explicit heading marker still counts');
+  });
+});
+
+describe('parse: chunks of heading requirements', () => {
+  const prd = parsePrd('n.md', '# Notifications\n\n## Requirements\n\n### FR-022: Digest of schedule changes\n\n**Priority:** P2\n\nOnce an hour, users receive one summary.\n\n### FR-023: Quiet hours\n\n### FR-024: Push\n\nThrough APNs.\n', defaultParseOptions());
+  const chunk = (id: string) => prd.chunks.find((c) => c.requirementId === id)!;
+
+  it('leaves the heading out of the chunk text, so a search snippet does not repeat the title', () => {
+    const c = chunk('FR-022');
+    assert.equal(c.text, '**Priority:** P2\n\nOnce an hour, users receive one summary.');
+    assert.deepEqual(c.lines, { start: 5, end: 9 }, 'from the heading, where a search hit should open');
+    assert.equal(c.embedText, `Notifications > Notifications > Requirements > FR-022: Digest of schedule changes\n${c.text}`);
+    assert.equal(prd.requirements.find((r) => r.id === 'FR-022')!.text, c.text);
+  });
+
+  it('keeps the heading as the text of a requirement with no body, so it can still be found', () => {
+    assert.equal(chunk('FR-023').text, 'FR-023: Quiet hours');
+    assert.deepEqual(chunk('FR-023').lines, { start: 11, end: 11 });
   });
 });
 

@@ -21,6 +21,9 @@ const HEADING_RULES: Rule[] = [
   [/\b(requirements?|operational targets)\b/, 'requirement'],
   [/\b(goals?|objectives?|vision|value|purpose|why it matters|motivation|revenue|mission|amplification)\b/, 'objective'],
   [/\b(overview|executive summary|summary|introduction|background|problem statement|context|capability definition|core capability|scope)\b/, 'overview'],
+  // Open questions are not requirements, nor yet assumptions (nothing is assumed) or risks: an explicit 'other'
+  // that stops an outer heading ("Security Requirements") from claiming them. Last, so "Risks and open questions" is a risk.
+  [/\b(open|unresolved|outstanding) questions?\b|^questions$|\bfaqs?\b|\bfrequently asked questions\b/, 'other'],
 ];
 
 const TEXT_RULES: Rule[] = [
@@ -58,12 +61,23 @@ export function classifyHeading(heading: string): ChunkType | undefined {
 }
 
 /**
+ * What the parser knows about a heading beyond its words: 'neutral' when it says nothing about the type of
+ * what is under it (the document's title names the product, not a kind of content), or the type of the
+ * requirement the heading defines ("### US-001: See my team's availability" stands for a user story, whatever
+ * its words say). Undefined: the heading's words decide.
+ */
+export type KnownHeading = 'neutral' | ChunkType | undefined;
+
+/**
  * Nearest heading that classifies wins; otherwise the text decides; otherwise the introduction under the
  * document title (or before any heading) is an overview, and anything else 'other'.
+ * `known[i]` overrides the words of `headingPath[i]`.
  */
-export function classifyChunk(headingPath: readonly string[], text: string): ChunkType {
+export function classifyChunk(headingPath: readonly string[], text: string, known: readonly KnownHeading[] = []): ChunkType {
   for (let i = headingPath.length - 1; i >= 0; i--) {
-    const type = classifyHeading(headingPath[i]);
+    const k = known[i];
+    if (k === 'neutral') continue;
+    const type = k ?? classifyHeading(headingPath[i]);
     if (type) return type;
   }
   const t = text.toLowerCase();
@@ -78,9 +92,22 @@ const ID_TYPE_HINTS: Rule[] = [
   [/^UC-/i, 'feature'],
 ];
 
-/** A requirement's type: its ID prefix when that is telling, else its headings; never a non-requirement kind like 'overview'. */
-export function classifyRequirement(id: string, headingPath: readonly string[], text: string): ChunkType {
+/**
+ * IDs that name a requirement (functional requirement, requirement, operational target, business rule). Under
+ * them a heading may only narrow the kind of requirement; "#### Metrics Core" or "#### Pre-Deployment
+ * Validation" above OT-P0-023 names its topic, it does not make it a metric or an acceptance criterion.
+ */
+const REQUIREMENT_ID = /^(FR|REQ|OT|BR)-/i;
+const REQUIREMENT_KINDS: readonly ChunkType[] = ['requirement', 'feature', 'non_functional', 'constraint'];
+const NOT_REQUIREMENT_KINDS: readonly ChunkType[] = ['other', 'overview', 'objective', 'stakeholder'];
+
+/**
+ * A requirement's type: its ID prefix when that is telling, else its headings (its own heading is passed as
+ * 'neutral' in `known`: its title names the requirement, not a category); never a non-requirement kind like 'overview'.
+ */
+export function classifyRequirement(id: string, headingPath: readonly string[], text: string, known: readonly KnownHeading[] = []): ChunkType {
   for (const [re, type] of ID_TYPE_HINTS) if (re.test(id)) return type;
-  const type = classifyChunk(headingPath, text);
-  return type === 'other' || type === 'overview' || type === 'objective' || type === 'stakeholder' ? 'requirement' : type;
+  const type = classifyChunk(headingPath, text, known);
+  if (REQUIREMENT_ID.test(id)) return REQUIREMENT_KINDS.includes(type) ? type : 'requirement';
+  return NOT_REQUIREMENT_KINDS.includes(type) ? 'requirement' : type;
 }

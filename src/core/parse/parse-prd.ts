@@ -1,10 +1,11 @@
 import MarkdownIt from 'markdown-it';
 type Token = MarkdownIt.Token;
 import path from 'node:path';
-import type {
-  Chunk, FileLink, ParsedPrd, ParseOptions, ParseWarning, Priority, Reference, Requirement, Section, Status,
+import {
+  PRIORITIES, type Chunk, type ChunkType, type FileLink, type ParsedPrd, type ParseOptions, type ParseWarning, type Priority, type Reference,
+  type Requirement, type Section, type Status,
 } from '../types';
-import { classifyChunk, classifyRequirement } from './classify';
+import { classifyChunk, classifyRequirement, type KnownHeading } from './classify';
 import { splitIntoParts, type SourceLine } from './chunker';
 import { readFrontMatter } from './front-matter';
 import { compileIdPatterns, type CompiledIdPatterns } from './id-patterns';
@@ -23,6 +24,9 @@ const mdInline = new MarkdownIt({ html: true, linkify: false });
 
 interface SectionState {
   section: Section;
+  parent?: SectionState;
+  /** Priority marked in this heading or an enclosing one (the front matter's is not included). */
+  headingPriority?: Priority;
   /** 0-based first line of the own body (the line after the heading). */
   bodyStart: number;
   /** 0-based exclusive end of the own body (the next heading of any level). */
@@ -117,9 +121,10 @@ class PrdParser {
     this.closeSectionsDownTo(0, this.lines.length);
 
     const title = fm.title ?? this.titleFromHeadings() ?? titleFromPath(this.file);
-    for (const s of this.sections) s.section.type = classifyChunk(s.section.headingPath, s.section.body);
     this.finishHeadingRequirements();
+    this.classify();
     this.linkNestedRequirements();
+    this.inheritPriorities();
     const requirements = this.requirements.map((r) => r.req);
     const sections = this.sections.map((s) => s.section);
     return {
@@ -250,12 +255,12 @@ class PrdParser {
       lines: { start: line + 1, end: line + 1 },
       body: '',
       type: 'other',
-      priority: detectPriority(title) ?? parent?.section.priority ?? this.fmPriority,
     };
     const state: SectionState = {
-      section, bodyStart, bodyEnd: this.lines.length, headingLine: line, headingText: title,
-      status: statusWord(title) ?? parent?.status,
+      section, parent, bodyStart, bodyEnd: this.lines.length, headingLine: line, headingText: title,
+      headingPriority: detectPriority(title) ?? parent?.headingPriority, status: statusWord(title) ?? parent?.status,
     };
+    section.priority = state.headingPriority ?? this.fmPriority;
     this.sections.push(state);
     this.stack.push(state);
     const lead = leadingIdAt(title, this.ids);
@@ -386,11 +391,11 @@ class PrdParser {
     const head = state.lines[0]?.text ?? '';
     const afterId = head.slice(head.indexOf(r.id) + r.id.length);
     const label = /^[\s*_:|-]*[[(]\s*(P[0-3]|critical|high|medium|low)\s*[\])]/i.exec(afterId)?.[1];
+    // The front matter's priority is added by inheritPriorities, once types and references are known.
     r.priority = explicitPriority(r.text) ?? r.priority ?? detectPriority(r.id) ?? (label ? detectPriority(label) : undefined)
-      ?? labels.map((l) => detectPriority(l)).filter(Boolean).pop() ?? state.section.section.priority ?? this.fmPriority;
+      ?? labels.map((l) => detectPriority(l)).filter(Boolean).pop() ?? state.section.headingPriority;
     r.status = explicitStatus(blankCodeSpans(r.text)) ?? r.status ?? detectStatus(head) ?? state.section.status;
     r.tags = unique([...this.fmTags, ...inlineTags(r.text)]);
-    r.type = classifyRequirement(r.id, r.headingPath, r.text);
   }
 
   private finishHeadingRequirements(): void {
@@ -400,10 +405,66 @@ class PrdParser {
       state.req.text = s.section.body;
       state.req.lines = { ...s.section.lines };
       const body = this.lines.slice(s.bodyStart, s.bodyEnd).map((text, i) => ({ line: s.bodyStart + i + 1, text }));
-      // The heading line leads the chunk text, as its own paragraph (the blank entry separates it from the body).
-      state.lines = [{ line: s.headingLine + 1, text: s.headingText }, { line: s.headingLine + 1, text: '' }, ...body];
+      // The chunk text is the body: the heading is already in the embedded prefix, the keyword index's heading
+      // column and the hit's title, so repeating it would make it every search snippet. A heading with no body
+      // keeps the heading as its text, so that it still has a chunk.
+      state.lines = body.some((l) => /[\p{L}\p{N}]/u.test(l.text)) ? body : [{ line: s.headingLine + 1, text: s.headingText }];
       state.occupies = [s.headingLine, s.bodyEnd];
       this.finishRequirement(state, []);
+    }
+  }
+
+  /**
+   * Types requirements, then sections. A heading that defines a requirement stands for that requirement's type
+   * (for its own section and those below it); the document's title (its only level-1 heading) says nothing.
+   */
+  private classify(): void {
+    const h1s = this.sections.filter((s) => s.section.level === 1);
+    const titleSection = h1s.length === 1 ? h1s[0] : undefined;
+    const known = (s: SectionState, own?: RequirementState): KnownHeading[] => {
+      const out: KnownHeading[] = [];
+      for (let a: SectionState | undefined = s; a && a.section.level > 0; a = a.parent) {
+        out.unshift(a.requirement && a.requirement !== own ? a.requirement.req.type : a === titleSection || a.requirement ? 'neutral' : undefined);
+      }
+      return out;
+    };
+    // Document order puts a heading requirement before everything defined under it.
+    const ordered = [...this.requirements].sort((a, b) => a.req.lines.start - b.req.lines.start);
+    for (const state of ordered) {
+      const r = state.req;
+      r.type = classifyRequirement(r.id, r.headingPath, r.text, known(state.section, state));
+    }
+    const defined = new Map<SectionState, ChunkType[]>();
+    for (const { req, section } of this.requirements) if (req.source !== 'heading') push(defined, section, req.type);
+    for (const s of this.sections) {
+      if (s.requirement) {
+        s.section.type = s.requirement.req.type;
+        continue;
+      }
+      const type = classifyChunk(s.section.headingPath, s.section.body, known(s));
+      // A heading that says nothing ("Delivery Channels") over a list of requirements is a section of requirements.
+      s.section.type = type === 'other' && defined.has(s) ? mostCommon(defined.get(s)!) : type;
+    }
+  }
+
+  /**
+   * Requirements with no priority of their own take the front matter's. Acceptance criteria instead take the
+   * highest priority of the requirements of this PRD they verify: a user filtering by "critical" wants the
+   * criteria of the critical requirements, not every criterion of a PRD whose front matter says critical.
+   */
+  private inheritPriorities(): void {
+    const priorityOf = new Map<string, Priority[]>();
+    for (const { req } of this.requirements) {
+      if (req.type === 'acceptance_criteria') continue;
+      req.priority ??= this.fmPriority;
+      if (req.priority) push(priorityOf, req.id, req.priority);
+    }
+    const verifies = new Map<string, string[]>();
+    for (const ref of this.references) if (ref.kind === 'VERIFIES' && ref.fromId !== undefined) push(verifies, ref.fromId, ref.toId);
+    for (const { req } of this.requirements) {
+      if (req.priority || req.type !== 'acceptance_criteria') continue;
+      const verified = (verifies.get(req.id) ?? []).flatMap((id) => priorityOf.get(id) ?? []);
+      req.priority = verified.length ? PRIORITIES[Math.min(...verified.map((p) => PRIORITIES.indexOf(p)))] : undefined;
     }
   }
 
@@ -489,10 +550,13 @@ class PrdParser {
   private buildChunks(title: string): Chunk[] {
     const chunks: Chunk[] = [];
     const prefixFor = (headingPath: string[]) => (headingPath.length ? `${title} > ${headingPath.join(' > ')}\n` : `${title}\n`);
-    const emit = (base: Omit<Chunk, 'key' | 'part' | 'text' | 'embedText' | 'lines'>, key: string, lines: SourceLine[]) => {
+    const emit = (base: Omit<Chunk, 'key' | 'part' | 'text' | 'embedText' | 'lines'>, key: string, lines: SourceLine[], firstLine?: number) => {
       const prefix = prefixFor(base.headingPath);
       const parts = splitIntoParts(lines, prefix, this.options.countTokens, this.options.maxTokens, this.options.overlapParagraphs);
-      parts.forEach((p, part) => chunks.push({ ...base, key: part ? `${key}::${part}` : key, part, text: p.text, embedText: prefix + p.text, lines: p.lines }));
+      parts.forEach((p, part) => chunks.push({
+        ...base, key: part ? `${key}::${part}` : key, part, text: p.text, embedText: prefix + p.text,
+        lines: part === 0 && firstLine !== undefined ? { start: Math.min(firstLine, p.lines.start), end: p.lines.end } : p.lines,
+      }));
     };
     const reqKeys = new Map<string, number>();
     // Lines that define requirements: they get requirement chunks and are left out of their section's chunk.
@@ -504,10 +568,11 @@ class PrdParser {
       reqKeys.set(r.id, n);
       const key = `${this.file}::req:${r.id}${n > 1 ? `#${n}` : ''}`;
       const lines = state.lines.length ? state.lines : [{ line: r.lines.start, text: `${r.id}: ${r.title}` }];
+      // A heading requirement's text leaves out its heading, but its first part still starts there: a hit opens on the heading.
       emit({
         kind: 'requirement', type: r.type, priority: r.priority, status: r.status, tags: r.tags, requirementId: r.id,
         sectionKey: r.sectionKey, headingPath: r.headingPath,
-      }, key, lines);
+      }, key, lines, r.source === 'heading' ? r.lines.start : undefined);
       if (r.source !== 'heading') occupy(state.occupies);
     }
     for (const table of this.tables) {
@@ -619,6 +684,18 @@ function inlineTags(text: string): string[] {
     tags.push(m[1]);
   }
   return tags;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function mostCommon<T>(items: T[]): T {
+  const counts = new Map<T, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
 }
 
 function unique<T>(items: T[]): T[] {

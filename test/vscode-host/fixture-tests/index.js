@@ -1,0 +1,3 @@
+const { runMochaInHost } = require('../mocha-in-host.cjs');
+
+exports.run = () => runMochaInHost(__dirname);
