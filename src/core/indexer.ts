@@ -76,36 +76,31 @@ function withoutFilePrefix(file: string, message: string): string {
   return message.slice(file.length + 1).replace(/^\d+:/, '').trimStart();
 }
 
-/** In-memory databases cannot outlive a crash, only a cancelled run. */
-const relatedPendingInMemory = new WeakSet<PrdStore>();
+const RELATED_PENDING = 'related_pending';
 
 /**
  * RELATED_TO pairs are computed once every file is stored, so a run killed or cancelled after storing files leaves
- * them without pairs, and the next run may find nothing changed. A marker file beside the database, created before
- * the first change and deleted once the pairs are stored, tells the next run to compute every pair again.
+ * them without pairs, and the next run may find nothing changed. A flag in the index, set before the first change
+ * and cleared once the pairs are stored, tells the next run to compute every pair again.
  */
 class RelatedPendingMarker {
   readonly wasSetBefore: boolean;
-  private readonly file: string | undefined;
   private isSet: boolean;
 
   constructor(private readonly store: PrdStore) {
-    this.file = store.dbPath === ':memory:' ? undefined : `${store.dbPath}.related-pending`;
-    this.isSet = this.file ? fs.existsSync(this.file) : relatedPendingInMemory.has(store);
+    this.isSet = store.stateValue(RELATED_PENDING) !== undefined;
     this.wasSetBefore = this.isSet;
   }
 
   set(): void {
     if (this.isSet) return;
-    if (this.file) fs.writeFileSync(this.file, 'RELATED_TO pairs are out of date; the next `cvprd index` recomputes them.\n');
-    else relatedPendingInMemory.add(this.store);
+    this.store.setStateValue(RELATED_PENDING, new Date().toISOString());
     this.isSet = true;
   }
 
   clear(): void {
     if (!this.isSet) return;
-    if (this.file) fs.rmSync(this.file, { force: true });
-    else relatedPendingInMemory.delete(this.store);
+    this.store.setStateValue(RELATED_PENDING, undefined);
     this.isSet = false;
   }
 }

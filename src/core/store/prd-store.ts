@@ -224,6 +224,17 @@ export class PrdStore {
     return new PrdStore(db, dbPath);
   }
 
+  /** A fact about the whole index (table index_state); undefined when unset. */
+  stateValue(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM index_state WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setStateValue(key: string, value: string | undefined): void {
+    if (value === undefined) this.db.prepare('DELETE FROM index_state WHERE key = ?').run(key);
+    else this.db.prepare('INSERT INTO index_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
   close(): void {
     if (!this.db.open) return;
     if (!this.db.readonly) this.db.pragma('optimize');
