@@ -130,7 +130,7 @@ export class PrdIndex {
 
   validate(options: ValidateOptions = {}): Diagnostic[] {
     const { graph, snapshot } = this.graphState();
-    return validate(snapshot, graph, options);
+    return validate(snapshot, graph, { parseWarnings: snapshot.parseWarnings, ...options });
   }
 
   context(reference: string, tokenBudget = 2000): Promise<string> {

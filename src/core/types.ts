@@ -203,6 +203,8 @@ export interface IndexSnapshot {
   fileLinks: StoredFileLink[];
   chunks: StoredChunk[];
   related: RelatedPair[];
+  /** What the parser warned about, per file, as stored with the file. */
+  parseWarnings?: ParseWarning[];
 }
 
 // ---- Interfaces every backend meets (embedded now; Qdrant / FalkorDB later) ----

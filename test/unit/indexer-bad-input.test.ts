@@ -139,6 +139,13 @@ describe('indexer: bad input beside a good PRD (real model, real SQLite)', funct
     assert.equal(snapshot.prds.find((p) => p.file === BAD)?.meta.title, 'From The Heading');
     assert.deepEqual(snapshot.requirements.filter((r) => r.file === BAD).map((r) => r.id), ['FR-400']);
     await assertGoodPrdIntact();
+
+    // The warning is stored with the file: an unchanged re-run (nothing re-parsed) still validates it.
+    const rerun = await indexWorkspace();
+    assert.equal(fileProblems(rerun.warnings, BAD).length, 0);
+    const parseDiagnostics = index!.validate().filter((d) => d.code === 'parse-warning' && d.file === BAD);
+    assert.deepEqual(parseDiagnostics.map((d) => d.line), [2]);
+    assert.match(parseDiagnostics[0].message, /invalid YAML front matter/);
   });
 
   it('an ID pattern that is not a regular expression: an error naming it; the index is neither touched nor created', async () => {

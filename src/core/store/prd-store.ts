@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import type {
-  ChunkType, IndexSnapshot, LineRange, ParsedPrd, Priority, RelatedPair, SearchFilters, Status, StoredChunk,
+  ChunkType, IndexSnapshot, LineRange, ParsedPrd, ParseWarning, Priority, RelatedPair, SearchFilters, Status, StoredChunk,
   StoredFileLink, StoredPrd, StoredReference, StoredRequirement, StoredSection,
 } from '../types';
 import { StoreVersionError, checkSchemaVersion, defaultMigrationsDir, listMigrations, migrate } from './migrations';
@@ -339,6 +339,8 @@ export class PrdStore {
     prd.chunks.forEach((c, i) => chunk.run(c.key, file, i, c.kind, c.part, c.text, chunkTextHash(c.embedText), c.type,
       orNull(c.priority), orNull(c.status), json(c.tags), orNull(c.requirementId), c.sectionKey, json(c.headingPath),
       c.lines.start, c.lines.end));
+    const warning = this.prepare('INSERT INTO parse_warnings (file, ord, line, message) VALUES (?, ?, ?, ?)');
+    prd.warnings.forEach((w, i) => warning.run(file, i, w.line, w.message));
   }
 
   /** Deletes a file and everything derived from it (related pairs in both directions, FTS rows). */
@@ -389,6 +391,7 @@ export class PrdStore {
         .map(chunkFromRow),
       related: this.prepare(`SELECT from_chunk AS fromChunk, to_chunk AS toChunk, score FROM related
         ORDER BY from_chunk, score DESC`).all() as RelatedPair[],
+      parseWarnings: this.prepare('SELECT file, line, message FROM parse_warnings ORDER BY file, ord').all() as ParseWarning[],
     }));
     return read.deferred();
   }
