@@ -5,7 +5,7 @@ import { discoverPrdFiles, type DiscoveredFile, type DiscoveryOptions } from './
 import { decodePrdBytes, docxToMarkdown, parsePrd } from './parse';
 import { chunkTextHash, type FileRecord, type PrdStore } from './store/prd-store';
 import type { EmbeddedVectorIndex } from './store/embedded-vector-index';
-import type { Embedder, ParseOptions, ParsedPrd } from './types';
+import type { Embedder, ParseOptions, ParsedPrd, ParseWarning } from './types';
 
 export interface Logger {
   info(message: string): void;
@@ -211,14 +211,16 @@ export class Indexer {
       report.filesUnchanged++;
       return undefined;
     }
-    const text = await this.decode(file, bytes, report);
-    if (text === undefined) {
+    const decoded = await this.decode(file, bytes, report);
+    if (decoded === undefined) {
       if (existing) await this.removeFile(file.key);
       return undefined;
     }
     try {
-      const prd = parsePrd(file.key, text, this.deps.parseOptions);
-      for (const warning of prd.warnings) this.warn(report, file.key, `line ${warning.line}: ${withoutFilePrefix(file.key, warning.message)}`);
+      const prd = parsePrd(file.key, decoded.text, this.deps.parseOptions);
+      // Stored with the file, so the Problems panel and `cvprd validate` still show them after unchanged re-runs.
+      prd.warnings = [...decoded.warnings, ...prd.warnings].map((warning) => ({ ...warning, message: withoutFilePrefix(file.key, warning.message) }));
+      for (const warning of prd.warnings) this.warn(report, file.key, `line ${warning.line}: ${warning.message}`);
       return { file, record, prd };
     } catch (error) {
       this.fail(report, file.key, `cannot parse: ${(error as Error).message}`);
@@ -226,12 +228,12 @@ export class Indexer {
     }
   }
 
-  private async decode(file: DiscoveredFile, bytes: Buffer, report: IndexReport): Promise<string | undefined> {
+  /** The file as markdown text, with what decoding it warned about (as line-1 warnings); undefined when unusable. */
+  private async decode(file: DiscoveredFile, bytes: Buffer, report: IndexReport): Promise<{ text: string; warnings: ParseWarning[] } | undefined> {
     if (path.extname(file.absPath).toLowerCase() === '.docx') {
       try {
         const converted = await docxToMarkdown(bytes);
-        for (const warning of converted.warnings) this.warn(report, file.key, warning);
-        return converted.markdown;
+        return { text: converted.markdown, warnings: converted.warnings.map((message) => ({ file: file.key, line: 1, message })) };
       } catch (error) {
         this.fail(report, file.key, `cannot import .docx: ${(error as Error).message}`);
         return undefined;
@@ -242,8 +244,7 @@ export class Indexer {
       this.fail(report, file.key, withoutFilePrefix(file.key, decoded.error));
       return undefined;
     }
-    for (const warning of decoded.warnings) this.warn(report, file.key, withoutFilePrefix(file.key, warning.message));
-    return decoded.text;
+    return decoded;
   }
 
   private async storeGroup(group: ParsedFile[], report: IndexReport): Promise<void> {

@@ -72,8 +72,10 @@ describe('indexer: bad input beside a good PRD (real model, real SQLite)', funct
     const report = await indexWorkspace();
     const warnings = fileProblems(report.warnings, BAD);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0].message, /^invalid UTF-8 \(first bad byte on line 3\)/);
+    assert.match(warnings[0].message, /^line 3: invalid UTF-8 \(first bad byte on line 3\)/);
     assert.equal(report.errors.length, 0);
+    const stored = index!.validate().filter((d) => d.code === 'parse-warning' && d.file === BAD);
+    assert.deepEqual(stored.map((d) => d.line), [3]);
     const legacy = index!.snapshot().requirements.find((r) => r.file === BAD);
     assert.equal(legacy?.id, 'FR-100');
     assert.match(legacy!.text, /caf\uFFFD+ menu/);
