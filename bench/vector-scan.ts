@@ -7,32 +7,16 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { EmbeddedVectorIndex } from '../src/core/store/embedded-vector-index';
 import type { VectorRecord } from '../src/core/types';
+import { normalise, seededRandom } from '../test/support/random-vectors';
 
 const DIMS = 384;
 const QUERIES = Number(process.env.QUERIES ?? 50);
 const SIZES = (process.env.SIZES ?? '10000,100000').split(',').map(Number);
 const RELATED_SIZE = Number(process.env.RELATED_SIZE ?? 10000);
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normalise(v: Float32Array): Float32Array {
-  let s = 0;
-  for (const x of v) s += x * x;
-  const inv = 1 / Math.sqrt(s);
-  for (let i = 0; i < v.length; i++) v[i] *= inv;
-  return v;
-}
-
 /** Vectors around 1 centre per 20 rows, so related pairs exist as they do between real PRDs. */
 function clustered(n: number, seed: number): Float32Array {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const centres = Math.max(1, Math.round(n / 20));
   const centre = Array.from({ length: centres }, () => normalise(new Float32Array(DIMS).map(() => random() * 2 - 1)));
   const out = new Float32Array(n * DIMS);

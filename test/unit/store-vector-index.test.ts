@@ -3,30 +3,15 @@ import { EmbeddedVectorIndex } from '../../src/core/store/embedded-vector-index'
 import { loadOnnxRuntime } from '../../src/core/store/onnx-matmul';
 import { PrdStore, chunkTextHash } from '../../src/core/store/prd-store';
 import type { Chunk, ChunkType, ParsedPrd, Priority, RelatedPair, VectorRecord } from '../../src/core/types';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function unitVector(random: () => number, dims: number): Float32Array {
-  const v = new Float32Array(dims).map(() => random() * 2 - 1);
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
-}
+import { randomUnitVector, seededRandom } from '../support/random-vectors';
 
 const TYPES: ChunkType[] = ['requirement', 'feature', 'risk'];
 const PRIORITIES: Priority[] = ['critical', 'high', 'medium'];
 
 function records(count: number, dims: number, seed = 1): VectorRecord[] {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, (_, i) => ({
-    key: `k${i}`, vector: unitVector(random, dims), file: `f${i % 7}.md`, type: TYPES[i % 3],
+    key: `k${i}`, vector: randomUnitVector(random, dims), file: `f${i % 7}.md`, type: TYPES[i % 3],
     ...(i % 4 === 0 ? {} : { priority: PRIORITIES[i % 3] }), tags: i % 5 === 0 ? ['ux'] : [],
   }));
 }
@@ -63,9 +48,9 @@ describe('EmbeddedVectorIndex', () => {
   it('finds the exact top k by cosine, best first', async () => {
     const index = new EmbeddedVectorIndex();
     await index.upsert(data);
-    const random = rng(99);
+    const random = seededRandom(99);
     for (let q = 0; q < 5; q++) {
-      const query = unitVector(random, 24);
+      const query = randomUnitVector(random, 24);
       assertSameHits(await index.search(query, 10), bruteForce(data, query, 10));
     }
     const self = await index.search(data[42].vector, 1);
@@ -146,11 +131,11 @@ describe('EmbeddedVectorIndex', () => {
 
   it('loads from the store the same vectors the store holds', async () => {
     const store = PrdStore.open(':memory:');
-    const random = rng(3);
+    const random = seededRandom(3);
     const vectors = new Map<string, Float32Array>();
     const chunks: Chunk[] = ['a', 'b', 'c'].map((name, i) => {
       const embedText = `text ${name}`;
-      vectors.set(chunkTextHash(embedText), unitVector(random, 16));
+      vectors.set(chunkTextHash(embedText), randomUnitVector(random, 16));
       return {
         key: `p.md::sec:${name}`, kind: 'section', part: 0, text: embedText, embedText, type: TYPES[i], tags: [],
         sectionKey: name, headingPath: [name], lines: { start: i + 1, end: i + 1 },

@@ -1,9 +1,11 @@
-// Messages between MiniLmEmbedder (the calling thread) and embed-worker (the worker thread).
+// Messages between MiniLmEmbedder (the calling process) and embed-worker (the embedding child process).
 
 export interface EmbedWorkerData {
   modelDir: string;
   dtype: 'fp32' | 'q8';
   maxTokens: number;
+  /** onnxruntime's CPU memory arena: keeps the peak activation memory of the largest batch for the process's life. */
+  memoryArena: boolean;
 }
 
 export interface EmbedRequest {
@@ -12,7 +14,7 @@ export interface EmbedRequest {
   texts: string[];
 }
 
-/** Finish the requests already sent, then exit (terminating a worker inside an ONNX run aborts the whole process). */
+/** Finish the requests already sent, then exit. */
 export interface CloseRequest {
   type: 'close';
 }

@@ -1,12 +1,13 @@
-// Worker thread: loads all-MiniLM-L6-v2 once from a local folder and answers EmbedRequests one at a time.
-import { parentPort, workerData } from 'node:worker_threads';
-import { AutoModel, AutoTokenizer, env, mean_pooling } from '@huggingface/transformers';
+// The embedding process: loads all-MiniLM-L6-v2 once from a local folder and answers EmbedRequests one at a time.
+import { AutoModel, AutoTokenizer, env } from '@huggingface/transformers';
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import type { EmbedResponse, EmbedWorkerData, WorkerRequest } from './embed-protocol';
 
-const config = workerData as EmbedWorkerData;
-const port = parentPort;
-if (!port) throw new Error('embed-worker must run as a worker thread');
+const config = JSON.parse(process.argv[2]) as EmbedWorkerData;
+const send = process.send?.bind(process);
+if (!send) throw new Error('embed-worker must run as a child process with an IPC channel (child_process.fork)');
+// An embedder whose parent has gone (ended or crashed) has no one to answer.
+process.on('disconnect', () => process.exit(0));
 
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
@@ -19,7 +20,9 @@ function load(): Promise<LoadedModel> {
   loading ??= (async () => {
     const options = { local_files_only: true } as const;
     const tokenizer = await AutoTokenizer.from_pretrained(config.modelDir, options);
-    const model = await AutoModel.from_pretrained(config.modelDir, { ...options, dtype: config.dtype, device: 'cpu' });
+    const model = await AutoModel.from_pretrained(config.modelDir, {
+      ...options, dtype: config.dtype, device: 'cpu', session_options: { enableCpuMemArena: config.memoryArena },
+    });
     return { tokenizer, model };
   })();
   return loading;
@@ -30,9 +33,34 @@ async function embed(texts: string[]): Promise<{ dimensions: number; vectors: Fl
   const inputs = tokenizer(texts, { padding: true, truncation: true, max_length: config.maxTokens });
   endTruncatedRowsWithSeparator(inputs.input_ids as Tensor, tokenizer);
   const output = await model(inputs);
-  const pooled = mean_pooling(output.last_hidden_state as Tensor, inputs.attention_mask as Tensor).normalize(2, -1);
-  // A copy owns its whole buffer, which is then transferred rather than cloned.
-  return { dimensions: pooled.dims[1], vectors: new Float32Array(pooled.data as Float32Array) };
+  return meanPoolNormalised(output.last_hidden_state as Tensor, inputs.attention_mask as Tensor);
+}
+
+/**
+ * Mean of the unmasked token vectors, L2-normalised, as sentence-transformers does. transformers.js's mean_pooling
+ * walks the hidden states column by column and converts every BigInt mask value, once per dimension; this reads
+ * them row by row and skips the padding.
+ */
+function meanPoolNormalised(hidden: Tensor, attentionMask: Tensor): { dimensions: number; vectors: Float32Array } {
+  const [rows, width, dimensions] = hidden.dims;
+  const states = hidden.data as Float32Array;
+  const mask = attentionMask.data as BigInt64Array;
+  const vectors = new Float32Array(rows * dimensions);
+  const sum = new Float64Array(dimensions);
+  for (let row = 0; row < rows; row++) {
+    sum.fill(0);
+    for (let t = 0; t < width; t++) {
+      if (mask[row * width + t] === 0n) continue;
+      const offset = (row * width + t) * dimensions;
+      for (let d = 0; d < dimensions; d++) sum[d] += states[offset + d];
+    }
+    let norm = 0;
+    for (let d = 0; d < dimensions; d++) norm += sum[d] * sum[d];
+    // Dividing by the token count would not change the direction, so normalising the sum is enough.
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let d = 0; d < dimensions; d++) vectors[row * dimensions + d] = sum[d] * scale;
+  }
+  return { dimensions, vectors };
 }
 
 /**
@@ -54,9 +82,8 @@ function endTruncatedRowsWithSeparator(inputIds: Tensor, tokenizer: PreTrainedTo
 // Requests run one at a time in arrival order; onnxruntime already spreads one batch over every core.
 let queue: Promise<void> = Promise.resolve();
 
-port.on('message', (request: WorkerRequest) => {
+process.on('message', (request: WorkerRequest) => {
   if (request.type === 'close') {
-    // In a worker thread process.exit() ends only this thread.
     queue = queue.then(() => process.exit(0));
     return;
   }
@@ -65,13 +92,13 @@ port.on('message', (request: WorkerRequest) => {
     try {
       const { dimensions, vectors } = await embed(request.texts);
       response = { type: 'embedded', id: request.id, dimensions, vectors };
-      port.postMessage(response, [vectors.buffer as ArrayBuffer]);
+      send(response);
       return;
     } catch (error) {
       const modelLoaded = loading !== undefined && (await loading.then(() => true, () => false));
       if (!modelLoaded) loading = undefined;
       response = { type: 'failed', id: request.id, message: (error as Error).message ?? String(error), unavailable: !modelLoaded };
     }
-    port.postMessage(response);
+    send(response);
   });
 });

@@ -1,6 +1,9 @@
-// all-MiniLM-L6-v2 through transformers.js in a worker thread, so the calling thread (the extension host) never blocks.
+// all-MiniLM-L6-v2 through transformers.js in a child process, so the calling process (the extension host) neither
+// blocks nor keeps the model's memory: onnxruntime's native allocations (the weights, and activations of several
+// hundred MB for a batch of 32 x 256 word pieces) are not returned to the system by a worker thread's exit, but
+// they are by a process's.
+import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Embedder } from '../types';
 import type { EmbedResponse, EmbedWorkerData, WorkerRequest } from './embed-protocol';
 import {
@@ -9,10 +12,18 @@ import {
 
 export interface MiniLmEmbedderOptions {
   modelDir: string;
-  /** Texts per model call; 32 by default. */
+  /**
+   * Texts per model call; 8 by default. A batch is padded to its longest text: on the corpus, batches of 32 ran
+   * 1.4x the real word pieces and about 20% slower than batches of 8, and need 4x the activation memory.
+   */
   batchSize?: number;
   /** Overrides the cache key derived from the weights file. */
   modelId?: string;
+  /**
+   * onnxruntime's CPU memory arena; on by default. Turning it off was measured to be worse on both counts: glibc
+   * keeps the freed blocks anyway, fragmented, so the embedding process peaked higher and ran slower (BENCHMARKS.md).
+   */
+  memoryArena?: boolean;
 }
 
 interface Pending {
@@ -20,9 +31,9 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** One worker thread and the requests it still owes an answer to. */
+/** One embedding process and the requests it still owes an answer to. */
 interface WorkerHandle {
-  worker: Worker;
+  worker: ChildProcess;
   pending: Map<number, Pending>;
   exited: Promise<void>;
 }
@@ -40,13 +51,15 @@ export class MiniLmEmbedder implements Embedder {
   readonly dimensions = EMBEDDING_DIMENSIONS;
   private readonly modelDir: string;
   private readonly batchSize: number;
+  private readonly memoryArena: boolean;
   private readonly derivedModelId: string;
   private current: WorkerHandle | undefined;
   private nextRequestId = 1;
 
   constructor(options: MiniLmEmbedderOptions) {
     this.modelDir = path.resolve(options.modelDir);
-    this.batchSize = options.batchSize ?? 32;
+    this.batchSize = options.batchSize ?? 8;
+    this.memoryArena = options.memoryArena ?? true;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
       throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
     }
@@ -69,16 +82,16 @@ export class MiniLmEmbedder implements Embedder {
   }
 
   /**
-   * Lets the worker finish the batch it is running, then ends it: terminating it inside an ONNX run aborts the
-   * whole process. An embed() still in progress is rejected at its next batch; a later embed() starts a new worker.
+   * Lets the embedding process finish the batch it is running, then ends it, which gives all of the model's memory
+   * back. An embed() still in progress is rejected at its next batch; a later embed() starts a new process.
    */
   async close(): Promise<void> {
     const handle = this.current;
     if (!handle) return;
     this.current = undefined;
     const request: WorkerRequest = { type: 'close' };
-    handle.worker.ref();
-    handle.worker.postMessage(request);
+    setReferenced(handle.worker, true);
+    if (handle.worker.connected) handle.worker.send(request);
     await handle.exited;
   }
 
@@ -93,19 +106,26 @@ export class MiniLmEmbedder implements Embedder {
       ]);
     }
     const onnx = findOnnxFile(this.modelDir)!;
-    const data: EmbedWorkerData = { modelDir: this.modelDir, dtype: onnx.dtype, maxTokens: MAX_SEQUENCE_TOKENS };
+    const data: EmbedWorkerData = { modelDir: this.modelDir, dtype: onnx.dtype, maxTokens: MAX_SEQUENCE_TOKENS, memoryArena: this.memoryArena };
     const entry = workerEntry();
-    const worker = new Worker(entry.file, { workerData: data, execArgv: entry.execArgv });
+    // execArgv is given, not inherited: an --inspect of the extension host must not be passed on. In VS Code,
+    // process.execPath is Electron, which ELECTRON_RUN_AS_NODE turns into plain Node.
+    const worker = fork(entry.file, [JSON.stringify(data)], {
+      execArgv: entry.execArgv,
+      serialization: 'advanced',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const handle: WorkerHandle = {
       worker,
       pending: new Map(),
       exited: new Promise((resolve) => worker.once('exit', () => resolve())),
     };
     worker.on('message', (response: EmbedResponse) => this.settle(handle, response));
-    worker.on('error', (error) => this.failAll(handle, new Error(`embedding worker crashed: ${error.message}`)));
-    worker.on('exit', (code) => this.failAll(handle, new Error(`embedding worker exited (code ${code})`)));
-    // Idle workers must not keep a CLI process alive.
-    worker.unref();
+    worker.on('error', (error) => this.failAll(handle, new Error(`embedding process failed: ${error.message}`)));
+    worker.on('exit', (code, signal) => this.failAll(handle, new Error(`embedding process exited (${signal ?? `code ${code}`})`)));
+    // An idle embedding process must not keep a CLI process alive.
+    setReferenced(worker, false);
     this.current = handle;
     return handle;
   }
@@ -118,9 +138,9 @@ export class MiniLmEmbedder implements Embedder {
         return;
       }
       handle.pending.set(id, { resolve, reject });
-      if (handle.pending.size === 1) handle.worker.ref();
+      if (handle.pending.size === 1) setReferenced(handle.worker, true);
       const request: WorkerRequest = { type: 'embed', id, texts };
-      handle.worker.postMessage(request);
+      handle.worker.send(request);
     });
   }
 
@@ -128,7 +148,7 @@ export class MiniLmEmbedder implements Embedder {
     const pending = handle.pending.get(response.id);
     if (!pending) return;
     handle.pending.delete(response.id);
-    if (handle.pending.size === 0 && this.current === handle) handle.worker.unref();
+    if (handle.pending.size === 0 && this.current === handle) setReferenced(handle.worker, false);
     if (response.type === 'failed') {
       pending.reject(response.unavailable
         ? new ModelUnavailableError(this.modelDir, [`the model failed to load: ${response.message}`])
@@ -141,10 +161,22 @@ export class MiniLmEmbedder implements Embedder {
     pending.resolve(rows);
   }
 
-  /** A dead worker rejects what it still owed; the next embed() starts a fresh one. */
+  /** A dead embedding process rejects what it still owed; the next embed() starts a fresh one. */
   private failAll(handle: WorkerHandle, error: Error): void {
     if (this.current === handle) this.current = undefined;
     for (const pending of handle.pending.values()) pending.reject(error);
     handle.pending.clear();
+  }
+}
+
+/** Both the process handle and its IPC channel keep the event loop alive; they are held only while answers are owed. */
+function setReferenced(child: ChildProcess, referenced: boolean): void {
+  const channel = child.channel as { ref(): void; unref(): void } | null | undefined;
+  if (referenced) {
+    child.ref();
+    channel?.ref();
+  } else {
+    child.unref();
+    channel?.unref();
   }
 }

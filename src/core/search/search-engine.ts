@@ -33,6 +33,17 @@ export interface SearchResult {
 export const RRF_K = 60;
 const SNIPPET_CHARS = 200;
 
+/**
+ * English function words (Lucene's stop set plus pronouns, question words and auxiliaries). Left out of the
+ * any-word keyword query only: they are in almost every chunk, so BM25 gives them next to no weight, yet FTS5 must
+ * score every chunk holding one, which at 100k chunks costs hundreds of milliseconds per query.
+ */
+const STOP_WORDS = new Set((
+  'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this ' +
+  'to was will with i me my we our us you your he him his she her its them what which who whom when where why how ' +
+  'can do does did so from has have had been were all any some each should would could than too very just also'
+).split(' '));
+
 /** Reciprocal rank fusion: score(d) = sum over lists of 1 / (rrfK + rank of d in that list), rank from 1. */
 export function reciprocalRankFusion(lists: string[][], rrfK = RRF_K): Map<string, number> {
   const fused = new Map<string, number>();
@@ -128,7 +139,7 @@ export class SearchEngine {
     return this.toHits(ranked, '', 'match');
   }
 
-  /** Requirement-ID matches first, then chunks matching every word, then chunks matching some word. */
+  /** Requirement-ID matches first, then chunks matching every word, then chunks matching some word (not a stop word). */
   private keywordRanked(text: string, limit: number, filters: SearchFilters | undefined): Ranked[] {
     const { store, highlight } = this.deps;
     const all = toFtsQuery(text, 'AND');
@@ -136,7 +147,9 @@ export class SearchEngine {
     const rows = store.ftsSearch(all.match, limit, filters, highlight);
     if (rows.length < limit && all.terms.length > 1) {
       const seen = new Set(rows.map((r) => r.key));
-      for (const row of store.ftsSearch(toFtsQuery(text, 'OR').match, limit, filters, highlight)) {
+      const content = all.terms.filter((term) => !words(term).every((word) => STOP_WORDS.has(word)));
+      const any = toFtsQuery((content.length > 0 ? content : all.terms).join(' '), 'OR');
+      for (const row of store.ftsSearch(any.match, limit, filters, highlight)) {
         if (rows.length >= limit) break;
         if (!seen.has(row.key)) rows.push(row);
       }

@@ -1,5 +1,5 @@
 // Scores blocks of vectors against a whole matrix with onnxruntime's MatMul (MLAS: SIMD, all cores), which is
-// an order of magnitude faster than a JavaScript loop. onnxruntime-node is already loaded for the embedder.
+// an order of magnitude faster than a JavaScript loop. onnxruntime-node ships with the embedder anyway.
 import type * as Ort from 'onnxruntime-node';
 
 export interface BlockScorer {
