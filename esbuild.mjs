@@ -1,6 +1,7 @@
-// Bundles the CLI and the embedding worker (and, later, the extension) into out/.
+// Bundles the extension, the CLI, the embedding worker and the suites that run inside VS Code into out/.
 // Native and model-runtime packages stay external: they load their binaries from node_modules at run time.
 import * as esbuild from 'esbuild';
+import { readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -18,8 +19,18 @@ const nodeBuild = {
   logLevel: 'info',
 };
 
+/** test/vscode/*.test.ts -> out/test/vscode/*.test.js, loaded by mocha inside the extension host. */
+const vscodeSuites = Object.fromEntries(
+  readdirSync('test/vscode').filter((name) => name.endsWith('.ts')).map((name) => [name.replace(/\.ts$/, ''), `test/vscode/${name}`]),
+);
+
 const builds = [
-  { ...nodeBuild, entryPoints: { cli: 'src/cli.ts', 'embed-worker': 'src/core/embed/embed-worker.ts' }, outdir: 'out' },
+  {
+    ...nodeBuild,
+    entryPoints: { extension: 'src/vscode/extension.ts', cli: 'src/cli.ts', 'embed-worker': 'src/core/embed/embed-worker.ts' },
+    outdir: 'out',
+  },
+  { ...nodeBuild, entryPoints: vscodeSuites, outdir: 'out/test/vscode', external: [...external, 'mocha'] },
 ];
 
 if (watch) {

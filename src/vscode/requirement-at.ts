@@ -3,7 +3,7 @@ import type { PrdIndex } from '../core/prd-index';
 import type { GraphNode } from '../core/types';
 
 /** Words shaped like requirement IDs (FR-001, OT-P0-001, REQ-12); the index decides which are real. */
-const ID_SHAPE = /[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+/;
+export const ID_SHAPE = /[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+/;
 
 export interface RequirementAtPosition {
   node: GraphNode;

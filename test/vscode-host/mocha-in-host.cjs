@@ -5,6 +5,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const RESULTS_ENV = 'CVPRD_VSCODE_TEST_RESULTS';
+/** Runs only the tests whose full title matches this regular expression (inherited like RESULTS_ENV). */
+const GREP_ENV = 'CVPRD_VSCODE_TEST_GREP';
 
 function testFilesIn(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -39,6 +41,7 @@ async function runMochaInHost(testsDir, { timeout = 60000 } = {}) {
     const mochaModule = require('mocha');
     const Mocha = mochaModule.default ?? mochaModule;
     const mocha = new Mocha({ ui: 'bdd', color: false, timeout, reporter: 'spec' });
+    if (process.env[GREP_ENV]) mocha.grep(new RegExp(process.env[GREP_ENV]));
     const files = testFilesIn(testsDir);
     if (files.length === 0) throw new Error(`no *.test.js files under ${testsDir}`);
     // Loaded by mocha.run() with require(), so the extension host's `vscode` module resolves in test files.

@@ -2,36 +2,26 @@
 // Runs a mocha suite inside a real VS Code 1.100 extension host: the cached VS Code server (see
 // install-server.mjs) plus headless Debian Chromium showing its web workbench.
 // Usage: node test/vscode-host/run.mjs --extension <dir> --tests <dir with index.js> --workspace <dir>
-//        [--timeout <seconds>]
-import { spawn } from 'node:child_process';
+//        [--install-extension <file.vsix>] [--timeout <seconds>]
+// --install-extension installs a VSIX into the server's (throwaway) extensions folder before the server starts;
+// --extension is then a harness without code that only carries the tests (VS Code runs tests only beside a
+// development extension).
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { installServer } from './install-server.mjs';
-import { RESULTS_ENV } from './mocha-in-host.cjs';
-import { CACHE_DIR, projectRoot, vscodeDir } from './paths.mjs';
+import { projectRoot } from './paths.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS, loadPlaywright, sleep, VscodeServer } from './server.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACTS_DIR = path.join(projectRoot, 'test-artifacts');
-// Machine settings of the server: no prompts or gallery look-ups in a headless, offline run.
-const MACHINE_SETTINGS = {
-  'git.openRepositoryInParentFolders': 'never',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'telemetry.telemetryLevel': 'off',
-};
-
 function log(message) {
   console.log(`[vscode-host] ${message}`);
 }
 
 function usage(message) {
   console.error(`[vscode-host] ${message}\nUsage: node test/vscode-host/run.mjs --extension <dir> ` +
-    '--tests <dir with index.js> --workspace <dir> [--timeout <seconds>]');
+    '--tests <dir with index.js> --workspace <dir> [--install-extension <file.vsix>] [--timeout <seconds>]');
   process.exit(2);
 }
 
@@ -41,7 +31,7 @@ function parseOptions() {
     ({ values } = parseArgs({
       options: {
         extension: { type: 'string' }, tests: { type: 'string' }, workspace: { type: 'string' },
-        timeout: { type: 'string', default: '300' },
+        'install-extension': { type: 'string' }, timeout: { type: 'string', default: '300' },
       },
     }));
   } catch (error) {
@@ -57,94 +47,11 @@ function parseOptions() {
   if (!fs.existsSync(path.join(extension, 'package.json'))) usage(`no package.json in --extension ${extension}`);
   if (!fs.existsSync(testsModule)) usage(`no index.js in --tests ${testsDir}`);
   if (!fs.statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) usage(`--workspace ${workspace} is not a folder`);
+  const vsix = values['install-extension'] && path.resolve(values['install-extension']);
+  if (vsix && !fs.existsSync(vsix)) usage(`--install-extension ${vsix} does not exist`);
   const timeoutSeconds = Number(values.timeout);
   if (!(timeoutSeconds > 0)) usage(`--timeout must be a positive number of seconds, got ${values.timeout}`);
-  return { extension, testsModule, workspace, timeoutMs: timeoutSeconds * 1000 };
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** False when no process of the group is left. */
-function signalGroup(group, signal) {
-  try {
-    process.kill(group, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-class VscodeServer {
-  constructor(tempDir, resultsFile, cwd) {
-    this.tempDir = tempDir;
-    this.cwd = cwd;
-    this.resultsFile = resultsFile;
-    this.logFile = path.join(tempDir, 'server.log');
-    this.exitCode = undefined;
-  }
-
-  async start() {
-    const userDataDir = path.join(this.tempDir, 'user-data');
-    fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
-    fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 2));
-    const logStream = fs.openSync(this.logFile, 'a');
-    // Detached: the server forks extension hosts and watchers, and the whole group must go at the end.
-    this.process = spawn(process.execPath, [
-      path.join(vscodeDir, 'out', 'server-main.js'),
-      // Port 0: the server picks a free port and logs it, so parallel runs never race for one.
-      '--host', '127.0.0.1', '--port', '0',
-      '--without-connection-token', '--accept-server-license-terms', '--disable-telemetry',
-      '--disable-workspace-trust',
-      '--server-data-dir', path.join(this.tempDir, 'server-data'),
-      '--user-data-dir', userDataDir,
-    ], {
-      // The extension host inherits this: bare specifiers in execArgv (e.g. a worker's --require) resolve from it.
-      cwd: this.cwd,
-      detached: true,
-      stdio: ['ignore', logStream, logStream],
-      env: { ...process.env, [RESULTS_ENV]: this.resultsFile },
-    });
-    fs.closeSync(logStream);
-    this.process.on('exit', (code, signal) => { this.exitCode = code ?? signal; });
-    await this.waitUntilListening(60_000);
-  }
-
-  async waitUntilListening(timeoutMs) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.exitCode !== undefined) throw new Error(`the VS Code server exited (${this.exitCode}) before listening`);
-      const listening = /Extension host agent listening on (\d+)/.exec(fs.readFileSync(this.logFile, 'utf8'));
-      if (listening) {
-        this.port = Number(listening[1]);
-        return;
-      }
-      await sleep(250);
-    }
-    throw new Error(`the VS Code server did not start listening within ${timeoutMs / 1000} s`);
-  }
-
-  remoteUri(fsPath) {
-    return `vscode-remote://127.0.0.1:${this.port}${fsPath.split('/').map(encodeURIComponent).join('/')}`;
-  }
-
-  async stop() {
-    if (!this.process) return;
-    // The group outlives the server process while an extension host or pty host it forked is still running.
-    const group = -this.process.pid;
-    if (!signalGroup(group, 'SIGTERM')) return;
-    for (let i = 0; i < 20 && this.exitCode === undefined; i++) await sleep(100);
-    signalGroup(group, 'SIGKILL');
-  }
-
-  logTail(lines) {
-    try {
-      return fs.readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no server log)';
-    }
-  }
+  return { extension, testsModule, workspace, vsix, timeoutMs: timeoutSeconds * 1000 };
 }
 
 async function waitForResults(resultsFile, server, timeoutMs) {
@@ -175,9 +82,30 @@ function report(results) {
     (results.vscodeVersion ? ` (VS Code ${results.vscodeVersion})` : ''));
 }
 
-function loadPlaywright() {
-  // playwright-core lives in the server cache, not in the project's dependencies.
-  return createRequire(path.join(CACHE_DIR, 'package.json'))('playwright-core');
+/** The extension host's log folders (exthost1/, one per host restart): its own log and one folder per extension. */
+function extensionHostLogDirs(server) {
+  const logsRoot = path.join(server.tempDir, 'user-data', 'logs');
+  if (!fs.existsSync(logsRoot)) return [];
+  return fs.readdirSync(logsRoot).flatMap((session) => {
+    const sessionDir = path.join(logsRoot, session);
+    if (!fs.statSync(sessionDir).isDirectory()) return [];
+    return fs.readdirSync(sessionDir).filter((name) => name.startsWith('exthost')).map((name) => path.join(sessionDir, name));
+  });
+}
+
+/**
+ * cvPRD logs "activated in N ms" from activate(): the one start-up timing the test API cannot see. Read once the server
+ * has stopped: the extension host writes its log files out when it exits.
+ */
+function reportActivationTimes(server) {
+  for (const dir of extensionHostLogDirs(server)) {
+    for (const extensionId of fs.readdirSync(dir).filter((name) => name.startsWith('cvprd.'))) {
+      for (const file of fs.readdirSync(path.join(dir, extensionId)).filter((name) => name.endsWith('.log'))) {
+        const line = fs.readFileSync(path.join(dir, extensionId, file), 'utf8').split('\n').find((text) => /activated in \d+ ms/.test(text));
+        if (line) log(`${extensionId}: ${line.trim()}`);
+      }
+    }
+  }
 }
 
 async function saveArtifacts(page, server, browserConsole) {
@@ -189,7 +117,7 @@ async function saveArtifacts(page, server, browserConsole) {
   const consoleFile = path.join(ARTIFACTS_DIR, `vscode-host-${stamp}-browser-console.log`);
   fs.writeFileSync(consoleFile, browserConsole.join('\n') + '\n');
   log(`workbench errors and warnings saved to ${path.relative(projectRoot, consoleFile)}`);
-  if (!page) return;
+  if (!page) return stamp;
   const screenshot = path.join(ARTIFACTS_DIR, `vscode-host-${stamp}.png`);
   try {
     await page.screenshot({ path: screenshot, timeout: 10_000 });
@@ -197,6 +125,16 @@ async function saveArtifacts(page, server, browserConsole) {
   } catch (error) {
     log(`could not take a screenshot: ${error.message}`);
   }
+  return stamp;
+}
+
+/** Once the server has stopped: the extension host writes its log files out when it exits. */
+function saveExtensionHostLogs(server, stamp) {
+  extensionHostLogDirs(server).forEach((dir, i) => {
+    const copy = path.join(ARTIFACTS_DIR, `vscode-host-${stamp}-${path.basename(dir)}${i > 0 ? `-${i}` : ''}`);
+    fs.cpSync(dir, copy, { recursive: true });
+    log(`extension host logs (the extensions' own logs among them) saved to ${path.relative(projectRoot, copy)}`);
+  });
 }
 
 async function main() {
@@ -215,9 +153,12 @@ async function main() {
   let page;
   let exitCode = 1;
   const browserConsole = [];
+  let artifactStamp;
   const stopAll = async () => {
     await browser?.close().catch(() => undefined);
     await server.stop();
+    reportActivationTimes(server);
+    if (artifactStamp) saveExtensionHostLogs(server, artifactStamp);
     fs.rmSync(tempDir, { recursive: true, force: true });
   };
   const onSignal = (signal) => {
@@ -228,13 +169,19 @@ async function main() {
   process.once('SIGTERM', onSignal);
   const started = Date.now();
   try {
+    if (options.vsix) {
+      log(`installing ${options.vsix} into the server's extensions folder`);
+      server.installExtension(options.vsix);
+    }
     await server.start();
     log(`VS Code server listening on 127.0.0.1:${server.port} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     // Our signal handler closes the browser and then the server, in that order.
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, handleSIGINT: false, handleSIGTERM: false,
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Clipboard permissions: the workbench's clipboard service is the browser's, and commands copy to it.
+    const browserContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    page = await browserContext.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning') {
         const url = message.location()?.url;
@@ -261,7 +208,7 @@ async function main() {
     console.error(`[vscode-host] last lines of the server log:\n${indent(server.logTail(20), '    ')}`);
     console.log('\nvscode: 0 passed, 0 failed, 0 skipped (the run did not complete)');
   }
-  if (exitCode !== 0) await saveArtifacts(page, server, browserConsole);
+  if (exitCode !== 0) artifactStamp = await saveArtifacts(page, server, browserConsole);
   await stopAll();
   return exitCode;
 }
