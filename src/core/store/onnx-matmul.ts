@@ -13,7 +13,6 @@ export type OnnxRuntime = typeof Ort;
 /** onnxruntime-node, or the reason it cannot be loaded. */
 export function loadOnnxRuntime(): { ort?: OnnxRuntime; error?: string } {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return { ort: require('onnxruntime-node') as OnnxRuntime };
   } catch (err) {
     return { error: `onnxruntime-node could not be loaded: ${(err as Error).message}` };

@@ -129,7 +129,6 @@ export function blobToVector(blob: Buffer): Float32Array {
 }
 
 /** A row as better-sqlite3 returns it; columns are checked by the schema, not by TypeScript. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = Record<string, any>;
 
 const json = (value: unknown): string => JSON.stringify(value);

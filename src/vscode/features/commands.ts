@@ -10,7 +10,7 @@ import { searchPrds, searchSelection } from '../commands/search';
 import { indexServiceOf } from '../index-service';
 import type { FeatureContext } from '.';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- command arguments come from menus, links and tests untyped
+// Command arguments come from menus, links and tests, untyped.
 type CommandHandler = (deps: CommandDeps, ...args: any[]) => unknown;
 
 /** Every command of the manifest; each resolves to a value tests can check (see the functions' comments). */
