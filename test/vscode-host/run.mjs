@@ -78,8 +78,9 @@ function report(results) {
   lines.sort((a, b) => a[0] - b[0]).forEach(([, line]) => console.log(line));
   results.failed.forEach((test, i) => console.log(`\n  ${i + 1}) ${test.title}\n${indent(test.error, '     ')}`));
   if (results.error) console.log(`\n  the tests module failed: ${indent(results.error, '     ').trimStart()}`);
-  console.log(`\nvscode: ${results.passed.length} passed, ${results.failed.length} failed, ${results.skipped.length} skipped` +
-    (results.vscodeVersion ? ` (VS Code ${results.vscodeVersion})` : ''));
+  if (results.vscodeVersion) console.log(`\nran inside VS Code ${results.vscodeVersion}`);
+  const failed = results.failed.length + (results.error ? 1 : 0);
+  return `vscode: ${results.passed.length} passed, ${failed} failed, ${results.skipped.length} skipped`;
 }
 
 /** The extension host's log folders (exthost1/, one per host restart): its own log and one folder per extension. */
@@ -152,6 +153,7 @@ async function main() {
   let browser;
   let page;
   let exitCode = 1;
+  let summary = 'vscode: 0 passed, 0 failed, 0 skipped';
   const browserConsole = [];
   let artifactStamp;
   const stopAll = async () => {
@@ -199,17 +201,20 @@ async function main() {
     await page.goto(url);
     const results = await waitForResults(resultsFile, server, options.timeoutMs);
     log(`tests finished in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    report(results);
+    summary = report(results);
     const total = results.passed.length + results.failed.length + results.skipped.length;
     if (total === 0 && !results.error) log('FAILED: no test ran');
     exitCode = results.failed.length === 0 && !results.error && total > 0 ? 0 : 1;
   } catch (error) {
     console.error(`[vscode-host] ERROR: ${error.message}`);
     console.error(`[vscode-host] last lines of the server log:\n${indent(server.logTail(20), '    ')}`);
-    console.log('\nvscode: 0 passed, 0 failed, 0 skipped (the run did not complete)');
+    console.log('\nthe run did not complete');
+    summary = 'vscode: 0 passed, 1 failed, 0 skipped';
   }
   if (exitCode !== 0) artifactStamp = await saveArtifacts(page, server, browserConsole);
   await stopAll();
+  // Last, so it is the run's closing line.
+  console.log(`\n${summary}`);
   return exitCode;
 }
 
