@@ -107,12 +107,10 @@ export class SearchEngine {
       ranked = await this.semanticRanked(text, k, filters);
     } else if (mode === 'hybrid') {
       const depth = 4 * k;
-      // The query is embedded in the model's own process: send it first and run the keyword search meanwhile.
-      const semanticPending = this.semanticRanked(text, depth, filters);
       const keyword = this.keywordRanked(text, depth, filters);
       let semantic: Ranked[] = [];
       try {
-        semantic = await semanticPending;
+        semantic = await this.semanticRanked(text, depth, filters);
       } catch (err) {
         warning = `Semantic search is unavailable (${(err as Error).message}); showing keyword matches only.`;
       }
