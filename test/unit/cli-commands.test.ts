@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { IndexReport } from '../../src/core/indexer';
 import type { Diagnostic, SearchHit } from '../../src/core/types';
 import { buildCli, cliPath, copyFixture, makeTempDir, removeTempDirs, skipWithoutModel } from '../fixtures/indexer/support';
-import { projectRoot } from './helpers';
+import { projectRoot, skipBecause } from './helpers';
 
 const samples = path.join(projectRoot, 'samples');
 const sampleLines = (file: string): string[] => fs.readFileSync(path.join(samples, file), 'utf8').split('\n');
@@ -69,8 +69,7 @@ describe('cvprd CLI on the sample workspace (real model, spawned bin/cvprd.js)',
     it('the progress bar is drawn on a terminal stderr only, never into stdout', function () {
       const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
       if (script.status !== 0) {
-        (this.test as unknown as { skipReason: string }).skipReason = 'util-linux `script` (to give the CLI a terminal) is not installed';
-        this.skip();
+        skipBecause(this, 'util-linux `script` (to give the CLI a terminal) is not installed');
       }
       const out = path.join(dir, 'tty-stdout.txt');
       const ttyDb = path.join(dir, 'tty.db');
@@ -323,8 +322,7 @@ describe('cvprd CLI on the sample workspace (real model, spawned bin/cvprd.js)',
       } finally {
         fs.chmodSync(probe, 0o700);
       }
-      (context.test as unknown as { skipReason: string }).skipReason = 'this user can read a folder with mode 000';
-      return context.skip();
+      return skipBecause(context, 'this user can read a folder with mode 000');
     }
 
     /** A temp folder the locked-out user can write its database into. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverPrdFiles, RootNotFoundError } from '../../src/core/discovery';
-import { corpusRoot } from './helpers';
+import { corpusRoot, skipBecause } from './helpers';
 
 function writeTree(root: string, files: Record<string, string | Buffer>): void {
   for (const [relative, content] of Object.entries(files)) {
@@ -89,8 +89,7 @@ describe('discovery', () => {
   it('finds all 158 PRDs of the real corpus', function () {
     const corpus = corpusRoot();
     if (!corpus) {
-      (this.test as Mocha.Test & { skipReason?: string }).skipReason = 'corpus not found beside the checkout (../shared/corpus)';
-      this.skip();
+      skipBecause(this, 'corpus not found beside the checkout (../shared/corpus)');
     }
     const result = discoverPrdFiles([corpus]);
     assert.equal(result.files.length, 158);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MiniLmEmbedder, ModelUnavailableError, checkModelDir, defaultModelDir, loadTokenCounter, modelIdFor } from '../../src/core/embed';
+import { skipBecause } from './helpers';
 
 describe('embedding model folder', () => {
   let scratch: string;
@@ -62,8 +63,7 @@ describe('embedding model folder', () => {
   it('rejects with ModelUnavailableError when the files are present but the weights are not a model', async function () {
     const real = defaultModelDir(path.resolve(__dirname, '..', '..'));
     if (checkModelDir(real).length) {
-      (this.test as any).skipReason = 'model not set up: run node scripts/setup-model.mjs';
-      this.skip();
+      skipBecause(this, 'model not set up: run node scripts/setup-model.mjs');
     }
     for (const name of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(real, name), path.join(scratch, name));
     writeModelFiles(scratch, { 'onnx/model.onnx': 'these bytes are not an ONNX graph' });

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MiniLmEmbedder, checkModelDir, defaultModelDir, loadTokenCounter } from '../../src/core/embed';
+import { skipBecause } from './helpers';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const MODEL_DIR = defaultModelDir(PROJECT_ROOT);
@@ -37,8 +38,7 @@ describe('MiniLmEmbedder against sentence-transformers', function () {
   // Skipping per test (not in before) lets the reporter print the reason next to each skipped test.
   beforeEach(function () {
     if (modelReady) return;
-    (this.currentTest as any).skipReason = 'model not set up: run node scripts/setup-model.mjs';
-    this.skip();
+    skipBecause(this, 'model not set up: run node scripts/setup-model.mjs');
   });
 
   after(async () => {

@@ -6,6 +6,7 @@ import { buildGraph } from '../../src/core/graph/build';
 import { validate } from '../../src/core/graph/validate';
 import { defaultParseOptions, parsePrd } from '../../src/core/parse';
 import type { IndexSnapshot } from '../../src/core/types';
+import { skipBecause } from './helpers';
 
 const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'vrooli');
 
@@ -19,8 +20,7 @@ function prdFiles(dir: string): string[] {
 describe('graph over the real corpus', () => {
   it('builds and validates the graph of every PRD, with IDs scoped per PRD', function () {
     if (!fs.existsSync(CORPUS)) {
-      (this.test as any).skipReason = `corpus not found at ${CORPUS}`;
-      this.skip();
+      skipBecause(this, `corpus not found at ${CORPUS}`);
     }
     const snapshot: IndexSnapshot = { prds: [], sections: [], requirements: [], references: [], fileLinks: [], chunks: [], related: [] };
     const lineCount = new Map<string, number>();

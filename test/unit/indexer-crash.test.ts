@@ -9,7 +9,7 @@ import { PrdIndex } from '../../src/core/prd-index';
 import { blobToVector, chunkTextHash } from '../../src/core/store/prd-store';
 import type { Embedder } from '../../src/core/types';
 import { buildCli, cliPath, makeTempDir, modelDir, removeTempDirs, skipWithoutModel } from '../fixtures/indexer/support';
-import { corpusRoot } from './helpers';
+import { corpusRoot, skipBecause } from './helpers';
 
 /** The twelve smallest corpus PRDs: about 200 chunks, several embedding groups, several seconds of indexing. */
 const CORPUS_FILES = [
@@ -80,8 +80,7 @@ describe('indexer: killed with SIGKILL in the middle of `cvprd index`', function
     skipWithoutModel(this);
     const corpus = corpusRoot();
     if (!corpus) {
-      (this.test as unknown as { skipReason: string }).skipReason = 'the shared corpus (../shared/corpus) is not beside the checkout';
-      this.skip();
+      skipBecause(this, 'the shared corpus (../shared/corpus) is not beside the checkout');
     }
     buildCli();
     dir = makeTempDir('crash');

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodePrdBytes, defaultParseOptions, parsePrd } from '../../src/core/parse';
 import type { ParsedPrd } from '../../src/core/types';
+import { skipBecause } from './helpers';
 
 const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
 
@@ -25,8 +26,7 @@ describe('parse: the Vrooli corpus', function () {
 
   before(function () {
     if (!fs.existsSync(CORPUS)) {
-      (this.test as any).skipReason = `corpus not found at ${CORPUS}`;
-      this.skip();
+      skipBecause(this, `corpus not found at ${CORPUS}`);
     }
     files = findPrds(CORPUS).map((f) => {
       const decoded = decodePrdBytes(f, fs.readFileSync(f));

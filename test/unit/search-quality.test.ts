@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { checkModelDir, defaultModelDir } from '../../src/core/embed';
 import { PrdIndex } from '../../src/core/prd-index';
 import type { SearchMode } from '../../src/core/types';
-import { corpusRoot, projectRoot } from './helpers';
+import { corpusRoot, projectRoot, skipBecause } from './helpers';
 
 interface QualityQuery {
   query: string;
@@ -60,13 +60,11 @@ describe('search quality on the real corpus (MRR@10 at the PRD level)', function
   before(async function () {
     const corpus = corpusRoot();
     if (!corpus) {
-      (this.test as any).skipReason = 'the real corpus (../shared/corpus) is missing';
-      this.skip();
+      skipBecause(this, 'the real corpus (../shared/corpus) is missing');
     }
     const problems = checkModelDir(modelDir);
     if (problems.length > 0) {
-      (this.test as any).skipReason = `model folder unusable (${problems.join('; ')}): run node scripts/setup-model.mjs`;
-      this.skip();
+      skipBecause(this, `model folder unusable (${problems.join('; ')}): run node scripts/setup-model.mjs`);
     }
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvprd-quality-'));
     index = PrdIndex.open({ dbPath: path.join(tempDir, 'index.db'), modelDir });

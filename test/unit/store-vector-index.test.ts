@@ -4,6 +4,7 @@ import { loadOnnxRuntime } from '../../src/core/store/onnx-matmul';
 import { PrdStore, chunkTextHash } from '../../src/core/store/prd-store';
 import type { Chunk, ChunkType, ParsedPrd, Priority, RelatedPair, VectorRecord } from '../../src/core/types';
 import { randomUnitVector, seededRandom } from '../support/random-vectors';
+import { skipBecause } from './helpers';
 
 const TYPES: ChunkType[] = ['requirement', 'feature', 'risk'];
 const PRIORITIES: Priority[] = ['critical', 'high', 'medium'];
@@ -114,8 +115,7 @@ describe('EmbeddedVectorIndex', () => {
 
   it('relatedPairsFast (onnxruntime MatMul) gives the same pairs as the JavaScript loop', async function () {
     if (!loadOnnxRuntime().ort) {
-      (this.test as any).skipReason = loadOnnxRuntime().error;
-      this.skip();
+      skipBecause(this, loadOnnxRuntime().error ?? 'onnxruntime-node is unavailable');
     }
     const index = new EmbeddedVectorIndex();
     await index.upsert(records(307, 6, 5));
