@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { buildAiContext } from './context';
 import { MiniLmEmbedder, loadTokenCounter } from './embed';
 import { buildGraph } from './graph/build';
-import type { RequirementGraph } from './graph/requirement-graph';
+import { requirementKey, type RequirementGraph } from './graph/requirement-graph';
 import { validate, type ValidateOptions } from './graph/validate';
 import { Indexer, silentLogger, type IndexReport, type IndexRunOptions, type Logger } from './indexer';
 import { compileIdPatterns, defaultParseOptions, DEFAULT_ID_PATTERNS } from './parse';
@@ -153,14 +153,14 @@ export class PrdIndex {
     const { graph, snapshot } = this.graphState();
     const chunkOf = new Map<string, string>();
     for (const chunk of snapshot.chunks) {
-      if (chunk.kind === 'requirement' && chunk.part === 0 && chunk.requirementId) chunkOf.set(`req:${chunk.file}::${chunk.requirementId}`, chunk.key);
+      if (chunk.kind === 'requirement' && chunk.part === 0 && chunk.requirementId) chunkOf.set(requirementKey(chunk.file, chunk.requirementId), chunk.key);
     }
     const byKey = new Map(snapshot.chunks.map((chunk) => [chunk.key, chunk]));
     const neighbours: string[] = [];
     for (const key of chunkKeys) {
       const chunk = byKey.get(key);
       if (!chunk?.requirementId) continue;
-      const nodeKey = `req:${chunk.file}::${chunk.requirementId}`;
+      const nodeKey = requirementKey(chunk.file, chunk.requirementId);
       for (const edge of [...graph.outgoing(nodeKey, ['DEPENDS_ON']), ...graph.incoming(nodeKey, ['DEPENDS_ON'])]) {
         const other = edge.from === nodeKey ? edge.to : edge.from;
         const otherChunk = chunkOf.get(other);

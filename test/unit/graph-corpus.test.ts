@@ -6,9 +6,9 @@ import { buildGraph } from '../../src/core/graph/build';
 import { validate } from '../../src/core/graph/validate';
 import { defaultParseOptions, parsePrd } from '../../src/core/parse';
 import type { IndexSnapshot } from '../../src/core/types';
-import { skipBecause } from './helpers';
+import { corpusPath, skipBecause } from './helpers';
 
-const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'vrooli');
+const CORPUS = path.join(corpusPath, 'vrooli');
 
 function prdFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -4,9 +4,10 @@ import * as path from 'node:path';
 export const projectRoot = path.resolve(__dirname, '..', '..');
 
 /** The shared corpus lies beside the checkout (../shared/corpus), in CI too. */
+export const corpusPath = path.resolve(projectRoot, '..', 'shared', 'corpus');
+
 export function corpusRoot(): string | undefined {
-  const candidate = path.resolve(projectRoot, '..', 'shared', 'corpus');
-  return fs.existsSync(candidate) ? candidate : undefined;
+  return fs.existsSync(corpusPath) ? corpusPath : undefined;
 }
 
 type WithSkipReason = { skipReason?: string };

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodePrdBytes, defaultParseOptions, parsePrd } from '../../src/core/parse';
 import type { ParsedPrd } from '../../src/core/types';
-import { skipBecause } from './helpers';
+import { corpusPath, skipBecause } from './helpers';
 
-const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
+const CORPUS = corpusPath;
 
 function findPrds(dir: string): string[] {
   const out: string[] = [];
