@@ -1,7 +1,7 @@
 // Bundles the extension, the CLI, the embedding worker and the suites that run inside VS Code into out/.
 // Native and model-runtime packages stay external: they load their binaries from node_modules at run time.
 import * as esbuild from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -31,7 +31,27 @@ const builds = [
     outdir: 'out',
   },
   { ...nodeBuild, entryPoints: vscodeSuites, outdir: 'out/test/vscode', external: [...external, 'mocha'] },
+  // The webviews: browser scripts (own tsconfig with the DOM lib), loaded by nonce from out/webview.
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'info',
+    tsconfig: 'webview/tsconfig.json',
+    entryPoints: { search: 'webview/search/main.ts', graph: 'webview/graph/main.ts' },
+    outdir: 'out/webview',
+  },
 ];
+
+/** The codicon font and its stylesheet, beside the webview scripts (localResourceRoots is out/webview only). */
+function copyCodicons() {
+  mkdirSync('out/webview/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${file}`, `out/webview/codicons/${file}`);
+}
+copyCodicons();
 
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

@@ -1,0 +1,1 @@
+// The graph panel's browser app (issue 5).

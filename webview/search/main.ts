@@ -1,0 +1,1 @@
+// The search view's browser app (issue 4).
