@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CODE_SERVER_VERSION = '4.100.3';
-export const PLAYWRIGHT_VERSION = '1.65.1';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CACHE_DIR = path.join(projectRoot, '.cache', 'vscode-server');

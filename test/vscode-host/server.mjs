@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { RESULTS_ENV } from './mocha-in-host.cjs';
-import { CACHE_DIR, vscodeDir } from './paths.mjs';
+import { vscodeDir } from './paths.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -120,6 +120,5 @@ export class VscodeServer {
 }
 
 export function loadPlaywright() {
-  // playwright-core lives in the server cache, not in the project's dependencies.
-  return createRequire(path.join(CACHE_DIR, 'package.json'))('playwright-core');
+  return createRequire(import.meta.url)('playwright-core');
 }

@@ -1,0 +1,1 @@
+export declare function installServer(options?: { force?: boolean }): void;
