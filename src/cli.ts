@@ -11,6 +11,9 @@ import { toCsv, toCytoscapeJson, toGraphMl, toTraceabilityMatrix } from './core/
 import type { SeverityOption } from './core/graph/validate';
 import type { IndexProgress, Logger } from './core/indexer';
 import { InvalidIdPatternError } from './core/parse';
+import { defaultRemoteName } from './core/backends/remote-names';
+import { GRAPH_STORE_KINDS, VECTOR_STORE_KINDS, createRemoteStores, type RemoteStores } from './core/backends/remote-stores';
+import type { BackendSyncReport, RemoteSyncProgress } from './core/backends/remote-sync';
 import { AmbiguousRequirementError, PrdIndex, UnknownRequirementError } from './core/prd-index';
 import { StoreCorruptError } from './core/store/prd-store';
 import { CHUNK_TYPES, PRIORITIES, STATUSES, type ChunkType, type Diagnostic, type Priority, type SearchHit, type SearchMode, type Status } from './core/types';
@@ -38,6 +41,43 @@ interface CommonOptions {
   idPattern?: string[];
 }
 
+interface RemoteOptions {
+  vectorStore: 'embedded' | 'qdrant';
+  graphStore: 'embedded' | 'falkordb';
+  qdrantUrl?: string;
+  collection?: string;
+  falkordbUrl?: string;
+  graphName?: string;
+}
+
+/** Secrets come from the environment only: a flag would land in shell history and process lists. */
+function remoteStores(options: RemoteOptions): RemoteStores {
+  const name = defaultRemoteName(process.cwd());
+  if (options.vectorStore === 'qdrant' && !options.qdrantUrl) throw new UserError('--vector-store qdrant needs --qdrant-url URL (or CVPRD_QDRANT_URL).');
+  if (options.graphStore === 'falkordb' && !options.falkordbUrl) throw new UserError('--graph-store falkordb needs --falkordb-url URL (or CVPRD_FALKORDB_URL).');
+  try {
+    return createRemoteStores({
+      vectorStore: options.vectorStore,
+      graphStore: options.graphStore,
+      qdrant: { url: options.qdrantUrl ?? '', collection: options.collection ?? name, apiKey: process.env.CVPRD_QDRANT_API_KEY },
+      falkordb: { url: options.falkordbUrl ?? '', graphName: options.graphName ?? name, password: process.env.CVPRD_FALKORDB_PASSWORD },
+    });
+  } catch (error) {
+    // A malformed URL or name: the store's message says which.
+    throw new UserError((error as Error).message, { cause: error });
+  }
+}
+
+/** One line on stderr per remote store that fell back to the local index during the command. */
+function warnAboutFallbacks(index: PrdIndex): void {
+  for (const status of index.remoteStatus()) {
+    if (status.state === 'degraded') process.stderr.write(`warning: ${status.label}: ${status.error}; answered from the local index.\n`);
+    else if (status.usingFallback) {
+      process.stderr.write(`warning: ${status.label} is behind the local index (${status.pendingFiles} file(s) not synced); answered from the local index. Run \`cvprd sync\`.\n`);
+    }
+  }
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -48,15 +88,18 @@ const stderrLogger = (verbose: boolean): Logger => ({
   error: (message) => { if (verbose) process.stderr.write(`error: ${message}\n`); },
 });
 
-function openIndex(options: CommonOptions, mustExist: boolean, verbose = false): PrdIndex {
+function openIndex(options: CommonOptions, mustExist: boolean, verbose = false, remote?: RemoteStores): PrdIndex {
   if (mustExist && options.db !== ':memory:' && !fs.existsSync(options.db)) {
     throw new UserError(`No index at ${options.db}. Run \`cvprd index <folder>\` first (or pass --db FILE).`);
   }
-  return PrdIndex.open({ dbPath: options.db, modelDir: modelDir(options.model), idPatterns: options.idPattern, logger: stderrLogger(verbose) });
+  return PrdIndex.open({
+    dbPath: options.db, modelDir: modelDir(options.model), idPatterns: options.idPattern, logger: stderrLogger(verbose), remote, remoteAutoSync: false,
+  });
 }
 
-async function withIndex<T>(options: CommonOptions, mustExist: boolean, work: (index: PrdIndex) => Promise<T>): Promise<T> {
-  const index = openIndex(options, mustExist);
+async function withIndex<T>(options: CommonOptions & Partial<RemoteOptions>, mustExist: boolean, work: (index: PrdIndex) => Promise<T>): Promise<T> {
+  const remote = options.vectorStore && options.graphStore ? remoteStores(options as RemoteOptions) : undefined;
+  const index = openIndex(options, mustExist, false, remote);
   try {
     return await work(index);
   } finally {
@@ -89,6 +132,39 @@ function progressReporter(enabled: boolean): { update: (progress: IndexProgress)
     },
     stop: () => { if (started) bar.stop(); },
   };
+}
+
+function syncProgressReporter(enabled: boolean): { update: (progress: RemoteSyncProgress) => void; stop: () => void } {
+  if (!enabled) return { update: () => {}, stop: () => {} };
+  const bar = new SingleBar(
+    { format: 'syncing {backend} [{bar}] {value}/{total} files | {file}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+    Presets.shades_classic,
+  );
+  let started: string | undefined;
+  return {
+    update: (progress) => {
+      if (started !== progress.backend) {
+        if (started) bar.stop();
+        bar.start(progress.total, progress.done, { backend: progress.backend, file: '' });
+        started = progress.backend;
+      }
+      bar.setTotal(progress.total);
+      bar.update(progress.done, { backend: progress.backend, file: progress.file ?? '' });
+    },
+    stop: () => { if (started) bar.stop(); },
+  };
+}
+
+function formatCounts(counts: BackendSyncReport['local']): string {
+  return 'points' in counts ? `${counts.points} points` : `${counts.nodes} nodes, ${counts.edges} edges`;
+}
+
+function formatSyncReport(report: BackendSyncReport): string {
+  const head = `${report.backend} -> ${report.target}: ${report.filesPushed} file(s) pushed, ${report.filesRemoved} removed, `
+    + `${report.filesUnchanged} unchanged${report.fullSync ? ' (full sync)' : ''} in ${(report.tookMs / 1000).toFixed(1)} s.`;
+  const counts = `    local index: ${formatCounts(report.local)}; remote: ${report.remote ? formatCounts(report.remote) : 'unknown'}.`;
+  const problem = report.ok ? '' : `\n    error: ${report.error} (${report.pendingFiles} file(s) pending)`;
+  return `${head}\n${counts}${problem}`;
 }
 
 function formatHit(hit: SearchHit, rank: number): string {
@@ -130,6 +206,15 @@ export function buildProgram(): Command {
     command
       .option('--db <file>', 'index database file (env CVPRD_DB)', defaultDbPath())
       .option('--model <dir>', 'all-MiniLM-L6-v2 model folder (env CVPRD_MODEL_DIR)');
+
+  const withRemote = (command: Command): Command =>
+    command
+      .addOption(new Option('--vector-store <store>', 'where vectors are searched').choices(VECTOR_STORE_KINDS).default('embedded'))
+      .addOption(new Option('--graph-store <store>', 'where graph queries run').choices(GRAPH_STORE_KINDS).default('embedded'))
+      .addOption(new Option('--qdrant-url <url>', 'Qdrant URL, e.g. http://localhost:6333 (API key: env CVPRD_QDRANT_API_KEY)').env('CVPRD_QDRANT_URL'))
+      .option('--collection <name>', 'Qdrant collection (default: cvprd-<folder>-<hash of the current folder>)')
+      .addOption(new Option('--falkordb-url <url>', 'FalkorDB URL, e.g. redis://localhost:6379 (password: env CVPRD_FALKORDB_PASSWORD)').env('CVPRD_FALKORDB_URL'))
+      .option('--graph-name <name>', 'FalkorDB graph (default: cvprd-<folder>-<hash of the current folder>)');
 
   withCommon(program.command('index'))
     .description('index the PRD files under one or more folders (re-indexes only what changed)')
@@ -175,7 +260,7 @@ export function buildProgram(): Command {
       }
     });
 
-  withCommon(program.command('search'))
+  withRemote(withCommon(program.command('search')))
     .description('search the indexed PRDs (hybrid by default)')
     .argument('<query>', 'what to look for, in your own words or by requirement ID')
     .addOption(new Option('--mode <mode>', 'search mode').choices(['hybrid', 'semantic', 'keyword']).default('hybrid'))
@@ -195,6 +280,7 @@ export function buildProgram(): Command {
           filters: { types: options.type, priorities: options.priority, statuses: options.status, files: options.file, tags: options.tag },
           expandDependencies: options.expand === true,
         });
+        warnAboutFallbacks(index);
         if (options.json) return print(JSON.stringify({ query, mode: options.mode, tookMs: result.tookMs, hits: result.hits }, null, 2));
         if (result.hits.length === 0) return print(`No results for "${query}".`);
         print(result.hits.map((hit, i) => formatHit(hit, i + 1)).join('\n\n'));
@@ -202,8 +288,8 @@ export function buildProgram(): Command {
       }),
     );
 
-  withCommon(program.command('graph'))
-    .description('export the requirements graph (whole index, one file, or around one requirement)')
+  withRemote(withCommon(program.command('graph')))
+    .description('export the requirements graph (whole index, one file, or around one requirement; --focus runs in the graph store, the rest reads the local index)')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'graphml', 'csv', 'md']).default('json'))
     .option('--file <path>', 'only the subgraph of this PRD file')
     .option('--focus <id>', 'only the neighbourhood of this requirement (ID or file::ID)')
@@ -213,8 +299,9 @@ export function buildProgram(): Command {
       withIndex(options, true, async (index) => {
         const graph = index.graph();
         const subgraph = options.focus
-          ? graph.neighbors(index.requirement(options.focus).key, { depth: options.depth, direction: 'both' })
+          ? await index.graphStore.neighbors(index.requirement(options.focus).key, { depth: options.depth, direction: 'both' })
           : options.file ? graph.fileSubgraph(options.file) : graph.all();
+        warnAboutFallbacks(index);
         if (options.file && subgraph.nodes.length === 0) throw new UserError(`No indexed PRD file "${options.file}". Run \`cvprd stats\` to see the index.`);
         const outputs: [string | undefined, string][] = [];
         switch (options.format) {
@@ -234,6 +321,35 @@ export function buildProgram(): Command {
         if (options.out) process.stderr.write(`Wrote ${outputs.map(([file]) => file).join(' and ')} (${subgraph.nodes.length} nodes, ${subgraph.edges.length} edges).\n`);
       }),
     );
+
+  withRemote(withCommon(program.command('sync')))
+    .description('make the remote stores (Qdrant, FalkorDB) match the local index: pushes what changed, removes what is gone')
+    .option('--full', 'push every file and reconcile, whatever the sync records say')
+    .option('--recreate-collection', 'delete the Qdrant collection (e.g. made for other vectors) and push everything again')
+    .option('--json', 'print the report as JSON')
+    .action((options) => {
+      if (options.vectorStore === 'embedded' && options.graphStore === 'embedded') {
+        throw new UserError('Nothing to sync: choose --vector-store qdrant and/or --graph-store falkordb.');
+      }
+      if (options.recreateCollection && options.vectorStore !== 'qdrant') throw new UserError('--recreate-collection needs --vector-store qdrant.');
+      return withIndex(options, true, async (index) => {
+        const bar = syncProgressReporter(!options.json && process.stderr.isTTY === true);
+        let report;
+        try {
+          report = options.recreateCollection
+            ? await index.recreateVectorCollection({ onProgress: bar.update })
+            : await index.syncRemote({ full: options.full === true, onProgress: bar.update });
+        } finally {
+          bar.stop();
+        }
+        if (options.json) print(JSON.stringify(report, null, 2));
+        else print(report.backends.map(formatSyncReport).join('\n'));
+        if (!report.ok) {
+          if (!options.json) process.stderr.write('Not everything was synced; the rest stays pending and is pushed by the next `cvprd sync`.\n');
+          process.exitCode = 2;
+        }
+      });
+    });
 
   const severity = new Option('--unverified <severity>', 'severity of requirements with no verifying item').choices(['error', 'warning', 'info', 'off']);
   withCommon(program.command('validate'))

@@ -1,8 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RemoteRuntime, checkConnections, type ConnectionCheck, type RemoteBackendStatus, type RemoteStores, type RemoteSyncReport } from './backends/remote-stores';
+import type { RemoteSyncOptions } from './backends/remote-sync';
 import { buildAiContext } from './context';
 import { MiniLmEmbedder, loadTokenCounter } from './embed';
 import { buildGraph } from './graph/build';
+import { EmbeddedGraphStore } from './graph/embedded-store';
 import { requirementKey, type RequirementGraph } from './graph/requirement-graph';
 import { validate, type ValidateOptions } from './graph/validate';
 import { Indexer, silentLogger, type IndexReport, type IndexRunOptions, type Logger } from './indexer';
@@ -10,7 +13,7 @@ import { compileIdPatterns, defaultParseOptions, DEFAULT_ID_PATTERNS } from './p
 import { SearchEngine, type SearchOptions, type SearchResult } from './search/search-engine';
 import { EmbeddedVectorIndex } from './store/embedded-vector-index';
 import { PrdStore } from './store/prd-store';
-import type { Diagnostic, Embedder, GraphNode, IndexSnapshot, SearchHit } from './types';
+import type { Diagnostic, Embedder, GraphNode, GraphStore, IndexSnapshot, SearchHit, VectorIndex } from './types';
 
 export interface PrdIndexOptions {
   dbPath: string;
@@ -20,6 +23,13 @@ export interface PrdIndexOptions {
   logger?: Logger;
   /** For tests and benchmarks that bring their own embedder. */
   embedder?: Embedder;
+  /**
+   * Remote stores (createRemoteStores) that answer vector searches and graph queries instead of the embedded ones,
+   * with a fallback to the embedded stores while a remote is unreachable or behind the index. PrdIndex closes them.
+   */
+  remote?: RemoteStores;
+  /** Whether the remote stores catch up by themselves after index runs and outages (default true; the CLI syncs explicitly). */
+  remoteAutoSync?: boolean;
 }
 
 export class UnknownRequirementError extends Error {
@@ -48,10 +58,23 @@ export class PrdIndex {
   private vectorIndexInstance: EmbeddedVectorIndex | undefined;
   private graphCache: { graph: RequirementGraph; snapshot: IndexSnapshot } | undefined;
   private readonly logger: Logger;
+  private readonly remote: RemoteRuntime | undefined;
 
   private constructor(readonly store: PrdStore, private readonly options: PrdIndexOptions) {
     this.logger = options.logger ?? silentLogger;
     this.embedderInstance = options.embedder;
+    if (options.remote && (options.remote.vectors || options.remote.graph)) {
+      const index = this;
+      this.remote = new RemoteRuntime(options.remote, {
+        store,
+        get modelId() { return index.embedder.modelId; },
+        graph: () => this.graph(),
+        embeddedVectors: () => this.vectorIndex,
+        embeddedGraph: () => new EmbeddedGraphStore(this.graph()),
+        logger: this.logger,
+        autoSync: options.remoteAutoSync ?? true,
+      });
+    }
   }
 
   /** Opens (creating when needed) the index at dbPath. Throws StoreCorruptError or InvalidIdPatternError. */
@@ -76,17 +99,65 @@ export class PrdIndex {
     const countTokens = await loadTokenCounter(this.options.modelDir);
     const parseOptions = { ...defaultParseOptions(countTokens), idPatterns: this.options.idPatterns ?? [...DEFAULT_ID_PATTERNS] };
     const indexer = new Indexer({ store: this.store, embedder: this.embedder, vectorIndex: this.vectorIndex, parseOptions, logger: this.logger });
+    let report: IndexReport | undefined;
     try {
-      return await indexer.run(options);
+      report = await indexer.run(options);
+      return report;
     } finally {
       this.graphCache = undefined;
+      // The remote stores catch up in the background; indexing never waits for the network.
+      if (report && (report.filesIndexed > 0 || report.filesRemoved > 0)) this.remote?.indexChanged();
     }
+  }
+
+  /** Where vector searches go: the embedded index, or the remote one with its fallback. */
+  private get searchVectors(): VectorIndex {
+    return this.remote ? this.remote.vectorIndex() : this.vectorIndex;
+  }
+
+  /**
+   * The graph for queries that may run remotely (neighbours, dependencies, impact, paths, cycles): the embedded graph,
+   * or the remote one while it answers and is in step with the index. graph() stays the embedded graph.
+   */
+  get graphStore(): GraphStore {
+    return this.remote ? this.remote.graphStore() : new EmbeddedGraphStore(this.graph());
+  }
+
+  /** Each configured remote store's state (empty without remote stores). */
+  remoteStatus(): RemoteBackendStatus[] {
+    return this.remote?.status() ?? [];
+  }
+
+  /** Called whenever a remote store's state changes (degraded, back, sync started or done). */
+  onRemoteStatusChange(listener: (status: RemoteBackendStatus[]) => void): { dispose(): void } {
+    return this.remote?.onStatusChange(listener) ?? { dispose() {} };
+  }
+
+  /** Makes the remote stores match the index (nothing to do without remote stores). */
+  async syncRemote(options: RemoteSyncOptions = {}): Promise<RemoteSyncReport> {
+    return this.remote ? this.remote.sync(options) : { backends: [], ok: true };
+  }
+
+  /** Deletes and recreates the Qdrant collection, then pushes every file. Only after the user agreed. */
+  recreateVectorCollection(options: Pick<RemoteSyncOptions, 'onProgress'> = {}): Promise<RemoteSyncReport> {
+    if (!this.remote) throw new Error('No Qdrant vector store is configured.');
+    return this.remote.recreateVectorCollection(options);
+  }
+
+  /** Resolves once the background sync after an index run is done. */
+  async remoteIdle(): Promise<void> {
+    await this.remote?.idle();
+  }
+
+  /** Reachability, version and counts of the configured remote stores. */
+  checkConnections(): Promise<ConnectionCheck[]> {
+    return checkConnections(this.options.remote ?? {});
   }
 
   private get searchEngine(): SearchEngine {
     return new SearchEngine({
       store: this.store,
-      vectors: this.vectorIndex,
+      vectors: this.searchVectors,
       modelId: this.embedder.modelId,
       embedQuery: async (text) => (await this.embedder.embed([text]))[0],
       graphNeighbours: async (chunkKeys) => this.dependencyNeighbourChunks(chunkKeys),
@@ -171,6 +242,7 @@ export class PrdIndex {
   }
 
   async close(): Promise<void> {
+    await this.remote?.close();
     await this.embedderInstance?.close();
     this.store.close();
   }

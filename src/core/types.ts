@@ -235,7 +235,8 @@ export interface VectorIndex {
   search(vector: Float32Array, k: number, filters?: SearchFilters): Promise<VectorHit[]>;
 }
 
-export type NodeKind = 'prd' | 'section' | 'requirement';
+export const NODE_KINDS = ['prd', 'section', 'requirement'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
 
 export interface GraphNode {
   /** `prd:${file}`, `sec:${file}::${sectionKey}` or `req:${file}::${requirementId}`. */
@@ -267,10 +268,28 @@ export type Direction = 'out' | 'in' | 'both';
 
 export interface Subgraph { nodes: GraphNode[]; edges: GraphEdge[] }
 
+export interface ReachedNode {
+  node: GraphNode;
+  /** Number of edges from the starting node (the fewest). */
+  depth: number;
+}
+
+export interface GraphCounts { nodes: number; edges: number }
+
 export interface GraphStore {
   upsert(nodes: GraphNode[], edges: GraphEdge[]): Promise<void>;
   deleteBySource(file: string): Promise<void>;
   neighbors(key: string, options: { depth: number; direction: Direction; kinds?: EdgeKind[] }): Promise<Subgraph>;
   /** Shortest path (fewest edges) from one node to another along the given kinds; [] when none. */
   paths(from: string, to: string, options: { kinds?: EdgeKind[]; maxDepth?: number; direction?: Direction }): Promise<GraphNode[][]>;
+  /** What `key` depends on (outgoing DEPENDS_ON), nearest first; transitive unless told otherwise. */
+  dependencies(key: string, options?: { transitive?: boolean }): Promise<ReachedNode[]>;
+  /** Impact: what depends on `key` (incoming DEPENDS_ON, and REFINES unless throughRefines is false), nearest first. */
+  dependents(key: string, options?: { transitive?: boolean; throughRefines?: boolean }): Promise<ReachedNode[]>;
+  /** Cycles along the kinds (default DEPENDS_ON) as node keys, each rotated to its smallest key, sorted. */
+  cycles(kinds?: EdgeKind[]): Promise<string[][]>;
+  /** Removes every node and edge. */
+  clear(): Promise<void>;
+  counts(): Promise<GraphCounts>;
+  close(): Promise<void>;
 }

@@ -2,9 +2,6 @@ import { strict as assert } from 'node:assert';
 import { buildGraph } from '../../src/core/graph/build';
 import { EmbeddedGraphStore } from '../../src/core/graph/embedded-store';
 import { snapshot } from '../fixtures/graph/snapshot-builder';
-import { graphStoreContract } from './graph-store-contract';
-
-graphStoreContract('EmbeddedGraphStore', async () => new EmbeddedGraphStore());
 
 describe('EmbeddedGraphStore over a built graph', () => {
   it('serves the graph built from a snapshot and forgets unresolved references of a deleted file', async () => {

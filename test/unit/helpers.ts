@@ -1,7 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const projectRoot = path.resolve(__dirname, '..', '..');
+/** The folder of this project's package.json (found upwards: the suites run from test/ and, bundled, from out/test/). */
+export const projectRoot = findProjectRoot(__dirname);
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'cvprd-vscode') return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no cvprd-vscode package.json above ${from}`);
+  }
+}
 
 /** The shared corpus lies beside the checkout (../shared/corpus), in CI too. */
 export const corpusPath = path.resolve(projectRoot, '..', 'shared', 'corpus');

@@ -1,18 +1,14 @@
 // In-memory requirements graph with adjacency maps. Every traversal is iterative so that a very deep
 // chain (tens of thousands of DEPENDS_ON hops) cannot overflow the call stack.
-import type { Direction, EdgeKind, GraphEdge, GraphNode, StoredReference, Subgraph } from '../types';
+import type { Direction, EdgeKind, GraphEdge, GraphNode, ReachedNode, StoredReference, Subgraph } from '../types';
+
+export type { ReachedNode } from '../types';
 
 export interface UnresolvedReference {
   reference: StoredReference;
   status: 'unknown' | 'ambiguous';
   /** The definitions the ID could mean (empty when unknown). */
   candidates: GraphNode[];
-}
-
-export interface ReachedNode {
-  node: GraphNode;
-  /** Number of edges from the starting node. */
-  depth: number;
 }
 
 export interface TraversalOptions {
@@ -252,83 +248,7 @@ export class RequirementGraph {
    * to start at its smallest key and listed once; a self-loop is a one-node cycle.
    */
   cycles(kinds: readonly EdgeKind[] = ['DEPENDS_ON']): string[][] {
-    const successors = new Map<string, string[]>();
-    const predecessors = new Map<string, Set<string>>();
-    for (const edge of this.edgeMap.values()) {
-      if (!kinds.includes(edge.kind)) continue;
-      let out = successors.get(edge.from);
-      if (!out) successors.set(edge.from, (out = []));
-      out.push(edge.to);
-      let into = predecessors.get(edge.to);
-      if (!into) predecessors.set(edge.to, (into = new Set()));
-      into.add(edge.from);
-    }
-    const result: string[][] = [];
-    for (const component of this.stronglyConnected(successors)) {
-      if (component.length === 1 && !predecessors.get(component[0])?.has(component[0])) continue;
-      const members = new Set(component);
-      const covered = new Set<string>();
-      const listed = new Set<string>();
-      for (const start of [...component].sort()) {
-        if (covered.has(start)) continue;
-        const cycle = shortestCycleThrough(start, members, successors, predecessors.get(start)!);
-        for (const k of cycle) covered.add(k);
-        const rotated = rotateToSmallest(cycle);
-        const id = rotated.join('\u0000');
-        if (!listed.has(id)) {
-          listed.add(id);
-          result.push(rotated);
-        }
-      }
-    }
-    return result.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a.length - b.length));
-  }
-
-  /** Tarjan's algorithm with an explicit stack. Returns every component, including single nodes. */
-  private stronglyConnected(successors: Map<string, string[]>): string[][] {
-    const index = new Map<string, number>();
-    const low = new Map<string, number>();
-    const onStack = new Set<string>();
-    const stack: string[] = [];
-    const components: string[][] = [];
-    let counter = 0;
-    for (const root of successors.keys()) {
-      if (index.has(root)) continue;
-      const work: { key: string; targets: string[]; next: number }[] = [];
-      const enter = (key: string) => {
-        index.set(key, counter);
-        low.set(key, counter++);
-        stack.push(key);
-        onStack.add(key);
-        work.push({ key, targets: successors.get(key) ?? [], next: 0 });
-      };
-      enter(root);
-      while (work.length > 0) {
-        const frame = work[work.length - 1];
-        if (frame.next < frame.targets.length) {
-          const target = frame.targets[frame.next++];
-          if (!index.has(target)) enter(target);
-          else if (onStack.has(target)) low.set(frame.key, Math.min(low.get(frame.key)!, index.get(target)!));
-          continue;
-        }
-        work.pop();
-        if (work.length > 0) {
-          const parentKey = work[work.length - 1].key;
-          low.set(parentKey, Math.min(low.get(parentKey)!, low.get(frame.key)!));
-        }
-        if (low.get(frame.key) === index.get(frame.key)) {
-          const component: string[] = [];
-          let member: string;
-          do {
-            member = stack.pop()!;
-            onStack.delete(member);
-            component.push(member);
-          } while (member !== frame.key);
-          components.push(component);
-        }
-      }
-    }
-    return components;
+    return findCycles([...this.edgeMap.values()].filter((e) => kinds.includes(e.kind)));
   }
 
   /** A PRD's nodes, every edge touching them, and the nodes at the far end of those edges. */
@@ -361,6 +281,89 @@ export class RequirementGraph {
   all(): Subgraph {
     return { nodes: [...this.nodeMap.values()], edges: [...this.edgeMap.values()] };
   }
+}
+
+/**
+ * The cycles of a directed graph given by its edges, as node keys (see RequirementGraph.cycles): shortest cycles per
+ * strongly connected component until every member is named, each rotated to its smallest key, listed once, sorted.
+ */
+export function findCycles(edges: Iterable<{ from: string; to: string }>): string[][] {
+  const successors = new Map<string, string[]>();
+  const predecessors = new Map<string, Set<string>>();
+  for (const edge of edges) {
+    let out = successors.get(edge.from);
+    if (!out) successors.set(edge.from, (out = []));
+    out.push(edge.to);
+    let into = predecessors.get(edge.to);
+    if (!into) predecessors.set(edge.to, (into = new Set()));
+    into.add(edge.from);
+  }
+  const result: string[][] = [];
+  for (const component of stronglyConnected(successors)) {
+    if (component.length === 1 && !predecessors.get(component[0])?.has(component[0])) continue;
+    const members = new Set(component);
+    const covered = new Set<string>();
+    const listed = new Set<string>();
+    for (const start of [...component].sort()) {
+      if (covered.has(start)) continue;
+      const cycle = shortestCycleThrough(start, members, successors, predecessors.get(start)!);
+      for (const k of cycle) covered.add(k);
+      const rotated = rotateToSmallest(cycle);
+      const id = rotated.join('\u0000');
+      if (!listed.has(id)) {
+        listed.add(id);
+        result.push(rotated);
+      }
+    }
+  }
+  return result.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a.length - b.length));
+}
+
+/** Tarjan's algorithm with an explicit stack. Returns every component, including single nodes. */
+function stronglyConnected(successors: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  let counter = 0;
+  for (const root of successors.keys()) {
+    if (index.has(root)) continue;
+    const work: { key: string; targets: string[]; next: number }[] = [];
+    const enter = (key: string) => {
+      index.set(key, counter);
+      low.set(key, counter++);
+      stack.push(key);
+      onStack.add(key);
+      work.push({ key, targets: successors.get(key) ?? [], next: 0 });
+    };
+    enter(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      if (frame.next < frame.targets.length) {
+        const target = frame.targets[frame.next++];
+        if (!index.has(target)) enter(target);
+        else if (onStack.has(target)) low.set(frame.key, Math.min(low.get(frame.key)!, index.get(target)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parentKey = work[work.length - 1].key;
+        low.set(parentKey, Math.min(low.get(parentKey)!, low.get(frame.key)!));
+      }
+      if (low.get(frame.key) === index.get(frame.key)) {
+        const component: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.key);
+        components.push(component);
+      }
+    }
+  }
+  return components;
 }
 
 function uniqueNodes(nodes: GraphNode[]): GraphNode[] {

@@ -456,11 +456,16 @@ export class PrdStore {
     return row && blobToVector(row.vector);
   }
 
-  /** Every chunk that has an embedding of this model, as columns. Throws when the stored dimensions disagree. */
-  chunkVectors(modelId: string): VectorColumns {
+  /**
+   * Every chunk that has an embedding of this model (of the given files only, when given), as columns. Throws when
+   * the stored dimensions disagree.
+   */
+  chunkVectors(modelId: string, files?: string[]): VectorColumns {
     const rows = this.prepare(`SELECT c.key, c.file, c.type, c.priority, c.status, c.tags, e.vector
-      FROM chunks c JOIN embeddings e ON e.text_hash = c.text_hash AND e.model_id = ?
-      ORDER BY c.file, c.ord`).raw().all(modelId) as [string, string, ChunkType, Priority | null, Status | null, string, Buffer][];
+      FROM chunks c JOIN embeddings e ON e.text_hash = c.text_hash AND e.model_id = @model
+      WHERE @files IS NULL OR c.file IN (SELECT value FROM json_each(@files))
+      ORDER BY c.file, c.ord`).raw().all({ model: modelId, files: files ? json(files) : null }) as
+      [string, string, ChunkType, Priority | null, Status | null, string, Buffer][];
     const dimensions = rows.length ? rows[0][6].byteLength / 4 : 0;
     const columns: VectorColumns = {
       dimensions, keys: [], files: [], types: [], priorities: [], statuses: [], tags: [],
@@ -516,6 +521,43 @@ export class PrdStore {
       chunks: count('chunks'), embeddings: count('embeddings'), references: count('refs'), fileLinks: count('file_links'),
       related: count('related'), dbBytes: pageCount * pageSize,
     };
+  }
+
+  /**
+   * Per file, a text that changes whenever what a remote vector store holds for the file must change: its chunks'
+   * keys, embedded-text hashes and filter fields, and the PRD title.
+   */
+  chunkSignatures(): Map<string, { signature: string; chunks: number }> {
+    const rows = this.prepare(`SELECT c.file, p.title, count(*), group_concat(c.key || char(31) || c.text_hash || char(31)
+        || c.type || char(31) || ifnull(c.priority, '') || char(31) || ifnull(c.status, '') || char(31) || c.tags, char(30))
+      FROM (SELECT * FROM chunks ORDER BY file, ord) c JOIN prds p ON p.file = c.file GROUP BY c.file`)
+      .raw().all() as [string, string, number, string][];
+    return new Map(rows.map(([file, title, chunks, text]) => [file, { signature: `${title}\u001d${text}`, chunks }]));
+  }
+
+  /** What a remote store holds, as recorded by the last syncs: file -> fingerprint of the version pushed. */
+  remoteSyncState(target: string): Map<string, string> {
+    const rows = this.prepare('SELECT file, fingerprint FROM remote_sync WHERE target = ?').raw().all(target) as [string, string][];
+    return new Map(rows);
+  }
+
+  /** Records files as pushed to a remote store (fingerprint) or removed from it (undefined). */
+  recordRemoteSync(target: string, entries: { file: string; fingerprint: string | undefined }[]): void {
+    const upsert = this.prepare(`INSERT INTO remote_sync (target, file, fingerprint, synced_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT(target, file) DO UPDATE SET fingerprint = excluded.fingerprint, synced_at = excluded.synced_at`);
+    const remove = this.prepare('DELETE FROM remote_sync WHERE target = ? AND file = ?');
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const { file, fingerprint } of entries) {
+        if (fingerprint === undefined) remove.run(target, file);
+        else upsert.run(target, file, fingerprint, now);
+      }
+    })();
+  }
+
+  /** Forgets what a remote store holds (it was emptied or recreated): the next sync pushes every file. */
+  forgetRemoteSync(target: string): void {
+    this.prepare('DELETE FROM remote_sync WHERE target = ?').run(target);
   }
 
   /** Versions recorded in schema_migrations, ascending. */
