@@ -38,7 +38,7 @@ const SNIPPET_CHARS = 200;
  * any-word keyword query only: they are in almost every chunk, so BM25 gives them next to no weight, yet FTS5 must
  * score every chunk holding one, which at 100k chunks costs hundreds of milliseconds per query.
  */
-const STOP_WORDS = new Set((
+export const STOP_WORDS: ReadonlySet<string> = new Set((
   'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this ' +
   'to was will with i me my we our us you your he him his she her its them what which who whom when where why how ' +
   'can do does did so from has have had been were all any some each should would could than too very just also'
