@@ -8,6 +8,7 @@ const STAGES = [
   ['build', 'npm', ['run', 'build']],
   ['unit', 'npm', ['run', 'test:unit']],
   ['vscode', 'npm', ['run', 'test:vscode']],
+  ['e2e', 'npm', ['run', 'test:e2e']],
   ['vsix', 'npm', ['run', 'test:vsix']],
 ];
 const SUMMARY = /^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/;

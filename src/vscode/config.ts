@@ -4,7 +4,11 @@ import * as vscode from 'vscode';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, DEFAULT_MAX_FILE_BYTES } from '../core/discovery';
 import { defaultModelDir } from '../core/embed/model-dir';
 import type { SeverityOption } from '../core/graph/validate';
+import { defaultRemoteName } from '../core/backends/remote-names';
+import type { RemoteStoresConfig } from '../core/backends/remote-stores';
 import type { SearchMode } from '../core/types';
+
+export type RemoteStoreSettings = Required<Pick<RemoteStoresConfig, 'vectorStore' | 'graphStore' | 'qdrant' | 'falkordb'>>;
 
 export const SECTION = 'cvprd';
 
@@ -22,7 +26,20 @@ export const SETTING = {
   unverifiedSeverity: 'validation.unverifiedRequirements',
   crossPrdDuplicates: 'validation.crossPrdDuplicates',
   codeLensEnabled: 'codeLens.enabled',
+  vectorStore: 'vectorStore',
+  graphStore: 'graphStore',
+  qdrantUrl: 'qdrant.url',
+  qdrantCollection: 'qdrant.collection',
+  falkordbUrl: 'falkordb.url',
+  falkordbGraphName: 'falkordb.graphName',
+  remoteTimeoutMs: 'remote.timeoutMs',
 } as const;
+
+/** The settings that choose and address the remote stores: changing one reconnects them. */
+export const REMOTE_STORE_SETTINGS = [
+  SETTING.vectorStore, SETTING.graphStore, SETTING.qdrantUrl, SETTING.qdrantCollection, SETTING.falkordbUrl,
+  SETTING.falkordbGraphName, SETTING.remoteTimeoutMs,
+] as const;
 
 export interface ConfigChange {
   /** True when the change touches `cvprd.<key>`; `exclude` also reacts to `files.exclude`. */
@@ -48,8 +65,10 @@ export class Config implements vscode.Disposable {
             || (key === SETTING.exclude && event.affectsConfiguration('files.exclude')),
         });
       }),
-      // Trust changes which model folder counts: the workspace's cvprd.modelPath only applies once trusted.
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changeEmitter.fire({ affects: (key) => key === SETTING.modelPath })),
+      // Trust changes which model folder and stores count: the workspace's settings for them only apply once trusted.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changeEmitter.fire({
+        affects: (key) => key === SETTING.modelPath || (REMOTE_STORE_SETTINGS as readonly string[]).includes(key),
+      })),
     ];
   }
 
@@ -126,6 +145,28 @@ export class Config implements vscode.Disposable {
 
   get codeLensEnabled(): boolean {
     return this.settings.get<boolean>(SETTING.codeLensEnabled) ?? true;
+  }
+
+  /**
+   * The remote stores as chosen in settings, without secrets (they come from SecretStorage). Untrusted workspaces
+   * always get the embedded stores: a workspace setting must not send the index to a server it names.
+   */
+  get remoteStores(): RemoteStoreSettings {
+    const trusted = vscode.workspace.isTrusted;
+    const name = (key: string) => (this.settings.get<string>(key) ?? '').trim() || this.defaultRemoteName;
+    const timeoutMs = clampInteger(this.settings.get(SETTING.remoteTimeoutMs), 5000, 100, 120_000);
+    return {
+      vectorStore: trusted && this.settings.get<string>(SETTING.vectorStore) === 'qdrant' ? 'qdrant' : 'embedded',
+      graphStore: trusted && this.settings.get<string>(SETTING.graphStore) === 'falkordb' ? 'falkordb' : 'embedded',
+      qdrant: { url: (this.settings.get<string>(SETTING.qdrantUrl) ?? '').trim(), collection: name(SETTING.qdrantCollection), timeoutMs },
+      falkordb: { url: (this.settings.get<string>(SETTING.falkordbUrl) ?? '').trim(), graphName: name(SETTING.falkordbGraphName), timeoutMs },
+    };
+  }
+
+  /** cvprd-<first folder>-<hash of its path>: distinct per repository on a shared server. */
+  private get defaultRemoteName(): string {
+    const firstFolder = vscode.workspace.workspaceFolders?.[0];
+    return defaultRemoteName(firstFolder ? firstFolder.uri.fsPath : 'workspace');
   }
 
   dispose(): void {

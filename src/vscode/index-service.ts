@@ -4,9 +4,11 @@ import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import { fileKeyFor } from '../core/discovery';
 import type { IndexProgress, IndexReport, IndexRunOptions, Logger } from '../core/indexer';
+import type { RemoteBackendStatus, RemoteStores } from '../core/backends/remote-stores';
 import type { PrdIndex } from '../core/prd-index';
 import type { StoreStats } from '../core/store/prd-store';
-import { SECTION, SETTING, type Config, type ConfigChange } from './config';
+import { REMOTE_STORE_SETTINGS, SECTION, SETTING, type Config, type ConfigChange } from './config';
+import { REMOTE_SECRET_KEYS, readRemoteSecrets } from './remote-secrets';
 import type { WorkspaceIndex } from './workspace-index';
 
 export type IndexState =
@@ -52,6 +54,10 @@ export class WorkspaceIndexService implements WorkspaceIndex, vscode.Disposable 
   readonly onDidChange = this.changeEmitter.event;
   private readonly stateEmitter = new vscode.EventEmitter<IndexState>();
   readonly onDidChangeState = this.stateEmitter.event;
+  private readonly remoteStatusEmitter = new vscode.EventEmitter<RemoteBackendStatus[]>();
+  /** The remote stores' state: reachable, answering from the local fallback, syncing; [] when none is configured. */
+  readonly onDidChangeRemoteStatus = this.remoteStatusEmitter.event;
+  private remoteStatusSubscription: { dispose(): void } | undefined;
 
   private index: PrdIndex | undefined;
   private opening: Promise<PrdIndex | undefined> | undefined;
@@ -78,7 +84,13 @@ export class WorkspaceIndexService implements WorkspaceIndex, vscode.Disposable 
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly config: Config, private readonly log: vscode.LogOutputChannel) {
     this.coreLogger = { info: (message) => log.info(message), warn: (message) => log.warn(message), error: (message) => log.error(message) };
-    this.subscriptions.push(this.changeEmitter, this.stateEmitter, config.onDidChange((change) => this.onConfigChange(change)));
+    this.subscriptions.push(
+      this.changeEmitter, this.stateEmitter, this.remoteStatusEmitter,
+      config.onDidChange((change) => this.onConfigChange(change)),
+      context.secrets.onDidChange((event) => {
+        if ((REMOTE_SECRET_KEYS as readonly string[]).includes(event.key)) void this.reconnectRemoteStores('a remote store secret changed');
+      }),
+    );
   }
 
   /** Starts following the workspace: watchers, save events, and a reconcile run in the background. */
@@ -136,15 +148,66 @@ export class WorkspaceIndexService implements WorkspaceIndex, vscode.Disposable 
     await fs.promises.mkdir(path.dirname(dbPath), { recursive: true });
     // Loaded on first use: the database and parser modules are most of the extension's load time.
     const { PrdIndex } = await import('../core/prd-index');
+    const remote = await this.createRemoteStores();
     try {
-      this.index = PrdIndex.open({ dbPath, modelDir: this.config.modelDir, idPatterns: this.config.idPatterns, logger: this.coreLogger });
+      this.index = PrdIndex.open({ dbPath, modelDir: this.config.modelDir, idPatterns: this.config.idPatterns, logger: this.coreLogger, remote });
     } catch (error) {
       if ((error as Error).name === 'StoreCorruptError') this.corruptDatabaseSeen = true;
+      if (remote) await (await import('../core/backends/remote-stores')).closeRemoteStores(remote);
       throw error;
     }
     this.openedWith = this.rebuildRelevantSettings();
-    this.log.info(`opened the index ${dbPath} (model folder ${this.config.modelDir})`);
+    const index = this.index;
+    this.remoteStatusSubscription = index.onRemoteStatusChange((status) => {
+      if (this.index === index) this.remoteStatusEmitter.fire(status);
+    });
+    this.remoteStatusEmitter.fire(index.remoteStatus());
+    const stores = index.remoteStatus().map((status) => status.label).join('; ');
+    this.log.info(`opened the index ${dbPath} (model folder ${this.config.modelDir}${stores ? `; remote stores: ${stores}` : ''})`);
     return this.index;
+  }
+
+  /**
+   * The remote stores the settings choose, with their secrets; undefined for the embedded ones. A setting that cannot
+   * work (no URL) is shown with Open Settings, and the embedded stores answer meanwhile.
+   */
+  private async createRemoteStores(): Promise<RemoteStores | undefined> {
+    const settings = this.config.remoteStores;
+    if (settings.vectorStore === 'embedded' && settings.graphStore === 'embedded') return undefined;
+    const { createRemoteStores } = await import('../core/backends/remote-stores');
+    const secrets = await readRemoteSecrets(this.context.secrets);
+    try {
+      return createRemoteStores({
+        ...settings,
+        qdrant: { ...settings.qdrant, apiKey: secrets.qdrantApiKey },
+        falkordb: { ...settings.falkordb, password: secrets.falkordbPassword },
+      });
+    } catch (error) {
+      this.log.error(`remote stores not used: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`cvPRD: ${(error as Error).message} The local index answers meanwhile.`, 'Open Settings')
+        .then((chosen) => { if (chosen) void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.`); });
+      return undefined;
+    }
+  }
+
+  /** The remote stores' state now ([] when none is configured or the index is not open). */
+  remoteStatus(): RemoteBackendStatus[] {
+    return this.index?.remoteStatus() ?? [];
+  }
+
+  /**
+   * Closes the index between runs so that the next use opens it with the remote stores the settings now name. Nothing
+   * is lost: SQLite is the source of truth and the remote stores catch up from it.
+   */
+  reconnectRemoteStores(why: string): Promise<void> {
+    return this.serialize(async () => {
+      if (!this.index && !this.opening) return;
+      this.log.info(`${why}: reconnecting the stores`);
+      await this.opening?.catch(() => undefined);
+      await this.closeIndex();
+      if (!(await this.current().catch((error) => this.fail(error, 'reopening the index', true)))) this.remoteStatusEmitter.fire([]);
+      this.changeEmitter.fire();
+    });
   }
 
   uriOf(fileKey: string): vscode.Uri | undefined {
@@ -357,10 +420,13 @@ export class WorkspaceIndexService implements WorkspaceIndex, vscode.Disposable 
     const index = this.index;
     this.index = undefined;
     this.openedWith = undefined;
+    this.remoteStatusSubscription?.dispose();
+    this.remoteStatusSubscription = undefined;
     await index?.close();
   }
 
   private onConfigChange(change: ConfigChange): void {
+    if (REMOTE_STORE_SETTINGS.some((key) => change.affects(key))) void this.reconnectRemoteStores('the remote store settings changed');
     if (DISCOVERY_SETTINGS.some((key) => change.affects(key))) {
       this.matchers = undefined;
       if (this.index) this.indexInBackground('the include / exclude settings changed');

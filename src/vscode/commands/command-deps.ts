@@ -8,6 +8,8 @@ export interface CommandDeps {
   index: WorkspaceIndexService;
   config: Config;
   log: vscode.LogOutputChannel;
+  /** The extension's SecretStorage: the remote stores' credentials. */
+  secrets: vscode.SecretStorage;
 }
 
 /**

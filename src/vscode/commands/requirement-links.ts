@@ -21,8 +21,9 @@ async function showReached(deps: CommandDeps, argument: unknown, direction: 'dep
   if (!index) return undefined;
   const node = targetRequirement(index, deps.index, argument);
   if (!node) return undefined;
-  const graph = index.graph();
-  const reached = direction === 'dependencies' ? graph.dependencies(node.key) : graph.dependents(node.key);
+  // The graph store in effect: FalkorDB when configured (with its local fallback), else the embedded graph.
+  const graph = index.graphStore;
+  const reached = direction === 'dependencies' ? await graph.dependencies(node.key) : await graph.dependents(node.key);
   const name = node.requirementId ?? node.label;
   if (reached.length === 0) {
     void vscode.window.showInformationMessage(direction === 'dependencies' ? `${name} depends on no other requirement.` : `No requirement depends on ${name}.`);

@@ -5,6 +5,7 @@ import { exportGraph } from '../commands/export-graph';
 import { clearIndex, indexWorkspace, rebuildIndex, showIndexStatus, validatePrds } from '../commands/index-commands';
 import { newPrd } from '../commands/new-prd';
 import { openLocation } from '../commands/open-location';
+import { checkStoreConnections, setFalkorDbPassword, setQdrantApiKey, syncRemoteStores } from '../commands/remote-store-commands';
 import { findSimilar, showDependencies, showImpact } from '../commands/requirement-links';
 import { searchPrds, searchSelection } from '../commands/search';
 import { indexServiceOf } from '../index-service';
@@ -29,6 +30,10 @@ const COMMANDS: Record<string, { title: string; run: CommandHandler }> = {
   'cvprd.showIndexStatus': { title: 'Show Index Status', run: showIndexStatus },
   'cvprd.clearIndex': { title: 'Clear Index', run: clearIndex },
   'cvprd.showLog': { title: 'Show Log', run: ({ log }) => log.show() },
+  'cvprd.syncRemoteStores': { title: 'Sync Remote Stores', run: syncRemoteStores },
+  'cvprd.checkStoreConnections': { title: 'Check Store Connections', run: checkStoreConnections },
+  'cvprd.setQdrantApiKey': { title: 'Set Qdrant API Key', run: setQdrantApiKey },
+  'cvprd.setFalkorDbPassword': { title: 'Set FalkorDB Password', run: setFalkorDbPassword },
   'cvprd.explorer.refresh': { title: 'Refresh PRD Explorer', run: ({ index }) => index.refresh() },
   'cvprd.openLocation': {
     title: 'Open in Editor',
@@ -41,7 +46,7 @@ const COMMANDS: Record<string, { title: string; run: CommandHandler }> = {
  * and resolves to undefined.
  */
 export function registerCommands({ context, index, config, log }: FeatureContext): void {
-  const deps: CommandDeps = { index: indexServiceOf(index), config, log };
+  const deps: CommandDeps = { index: indexServiceOf(index), config, log, secrets: context.secrets };
   for (const [id, command] of Object.entries(COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {

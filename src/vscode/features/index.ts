@@ -6,6 +6,8 @@ import { registerDiagnostics } from './diagnostics';
 import { registerLanguageFeatures } from './language-features';
 import { registerPrdExplorer } from './prd-explorer';
 import { registerStatusBar } from './status-bar';
+import { registerGraphPanel } from '../webviews/graph-panel';
+import { registerSearchView } from '../webviews/search-view';
 
 /** What every feature gets from activate(); each registers its disposables in context.subscriptions. */
 export interface FeatureContext {
@@ -18,4 +20,4 @@ export interface FeatureContext {
 export type Feature = (features: FeatureContext) => void;
 
 /** Registered once each, in this order, by activate(). */
-export const FEATURES: Feature[] = [registerCommands, registerStatusBar, registerPrdExplorer, registerDiagnostics, registerLanguageFeatures];
+export const FEATURES: Feature[] = [registerCommands, registerStatusBar, registerPrdExplorer, registerDiagnostics, registerLanguageFeatures, registerSearchView, registerGraphPanel];

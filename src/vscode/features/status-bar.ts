@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
+import type { RemoteBackendStatus } from '../../core/backends/remote-stores';
 import { indexServiceOf, type IndexState } from '../index-service';
 import type { FeatureContext } from '.';
 
 const PRIORITY = 50;
 
-/** One item: indexing progress, the requirement count when idle, or the last error with the action that fixes it. */
+/**
+ * One item: indexing progress, the requirement count when idle, or the last error with the action that fixes it.
+ * A second one while remote stores are configured: whether they answer or the local stores stand in.
+ */
 export function registerStatusBar({ context, index }: FeatureContext): void {
   const service = indexServiceOf(index);
   const item = vscode.window.createStatusBarItem('cvprd.status', vscode.StatusBarAlignment.Left, PRIORITY);
@@ -14,7 +18,46 @@ export function registerStatusBar({ context, index }: FeatureContext): void {
     item.show();
   };
   show(service.state);
-  context.subscriptions.push(item, service.onDidChangeState(show));
+  const remoteItem = vscode.window.createStatusBarItem('cvprd.remoteStores', vscode.StatusBarAlignment.Left, PRIORITY - 1);
+  remoteItem.name = 'cvPRD Remote Stores';
+  remoteItem.command = 'cvprd.checkStoreConnections';
+  const showRemote = (statuses: RemoteBackendStatus[]): void => {
+    if (statuses.length === 0) {
+      remoteItem.hide();
+      return;
+    }
+    Object.assign(remoteItem, remotePresentation(statuses));
+    remoteItem.show();
+  };
+  showRemote(service.remoteStatus());
+  context.subscriptions.push(item, remoteItem, service.onDidChangeState(show), service.onDidChangeRemoteStatus(showRemote));
+}
+
+function remotePresentation(statuses: RemoteBackendStatus[]): Pick<vscode.StatusBarItem, 'text' | 'tooltip' | 'backgroundColor' | 'accessibilityInformation'> {
+  const fallback = statuses.filter((status) => status.usingFallback);
+  const syncing = statuses.some((status) => status.syncing);
+  const lines = statuses.map((status) => {
+    const pending = status.pendingFiles ? `, ${status.pendingFiles} file(s) pending` : '';
+    const state = status.usingFallback ? `local ${status.role === 'vectors' ? 'vector index' : 'graph'} answers${status.error ? ` (${status.error})` : ''}` : status.state === 'ok' ? 'answering' : 'not used yet';
+    return `${status.label}: ${state}${pending}${status.syncing ? ', syncing' : ''}`;
+  });
+  const tooltip = `cvPRD remote stores\n${lines.join('\n')}\nClick: Check Store Connections`;
+  if (fallback.length > 0) {
+    const names = fallback.map((status) => status.backend === 'qdrant' ? 'Qdrant' : 'FalkorDB').join(', ');
+    return {
+      text: `$(cloud-offline) ${names}: local fallback`,
+      tooltip,
+      backgroundColor: new vscode.ThemeColor('statusBarItem.warningBackground'),
+      accessibilityInformation: { label: `cvPRD: ${names} not answering, the local stores answer instead. Check store connections.`, role: 'button' },
+    };
+  }
+  const text = syncing ? '$(sync~spin) remote stores' : '$(cloud) remote stores';
+  return {
+    text,
+    tooltip,
+    backgroundColor: undefined,
+    accessibilityInformation: { label: `cvPRD remote stores ${syncing ? 'syncing' : 'answering'}. Check store connections.`, role: 'button' },
+  };
 }
 
 function presentation(state: IndexState): Pick<vscode.StatusBarItem, 'text' | 'tooltip' | 'command' | 'backgroundColor' | 'accessibilityInformation'> {
