@@ -188,6 +188,11 @@ export class PrdIndex {
     return this.graphCache;
   }
 
+  /** The title of the requirement a search hit lies in; undefined for hits outside requirements. */
+  requirementTitle(hit: Pick<SearchHit, 'file' | 'requirementId'>): string | undefined {
+    return hit.requirementId ? this.graph().node(requirementKey(hit.file, hit.requirementId))?.title : undefined;
+  }
+
   /** `FR-001` or, when the ID is defined in several PRDs, `path/to/PRD.md::FR-001`. */
   requirement(reference: string): GraphNode {
     const separator = reference.lastIndexOf('::');

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { ReachedNode } from '../../core/graph/requirement-graph';
-import { requirementKey } from '../../core/graph/requirement-graph';
 import type { SearchHit } from '../../core/types';
 import { openIndexOrExplain, type CommandDeps } from './command-deps';
 import { hitItem, humanType, showLocationPicker, type LocationItem } from './location-picker';
@@ -60,11 +59,10 @@ export async function findSimilar(deps: CommandDeps, argument?: unknown): Promis
     void vscode.window.showInformationMessage(`Nothing similar to ${node.requirementId} was found; is the workspace indexed?`);
     return hits;
   }
-  const graph = index.graph();
   showLocationPicker(deps.index, deps.log, {
     title: `Similar to ${requirementLabel(node)}`,
     placeholder: 'Enter opens the requirement or section',
-    items: hits.map((hit) => hitItem(hit, hit.requirementId ? graph.node(requirementKey(hit.file, hit.requirementId))?.title : undefined)),
+    items: hits.map((hit) => hitItem(hit, index.requirementTitle(hit))),
   });
   return hits;
 }

@@ -1,6 +1,4 @@
 import * as vscode from 'vscode';
-import { requirementKey } from '../../core/graph/requirement-graph';
-import type { PrdIndex } from '../../core/prd-index';
 import type { SearchHit } from '../../core/types';
 import type { CommandDeps } from './command-deps';
 import { acceptOpensLocation, hitItem, type LocationItem } from './location-picker';
@@ -67,7 +65,7 @@ function showSearchPicker(deps: CommandDeps, initialQuery: string): Promise<Sear
       }
       const result = await index.search(trimmed, { mode: deps.config.searchMode, k: deps.config.resultCount });
       if (request !== latestRequest) return;
-      picker.items = result.hits.map((hit) => ({ ...hitItem(hit, requirementTitle(index, hit)), alwaysShow: true }));
+      picker.items = result.hits.map((hit) => ({ ...hitItem(hit, index.requirementTitle(hit)), alwaysShow: true }));
       picker.title = result.warning ? `${title} (${result.warning})` : title;
       if (result.warning) deps.log.warn(`search "${trimmed}": ${result.warning}`);
       settleInitial(result.hits);
@@ -94,8 +92,4 @@ function showSearchPicker(deps: CommandDeps, initialQuery: string): Promise<Sear
   if (!initialQuery.trim()) settleInitial([]);
   else void run(initialQuery);
   return initialHits;
-}
-
-function requirementTitle(index: PrdIndex, hit: SearchHit): string | undefined {
-  return hit.requirementId ? index.graph().node(requirementKey(hit.file, hit.requirementId))?.title : undefined;
 }

@@ -11,6 +11,7 @@ import { openLocation } from '../commands/open-location';
 import { requirementLabel, targetRequirement } from '../commands/target-requirement';
 import type { Feature } from '../features';
 import { indexServiceOf } from '../index-service';
+import { previewMessage } from './message-preview';
 import { requirementAt } from '../requirement-at';
 import type { WorkspaceIndex } from '../workspace-index';
 import { parseGraphQuery, parseGraphRequest } from './graph-messages';
@@ -80,7 +81,7 @@ class GraphPanel implements vscode.Disposable {
   private receive(raw: unknown): void {
     const message = parseGraphRequest(raw);
     if (typeof message === 'string') {
-      this.deps.log.warn(`graph panel: ignored a message from the webview (${message}): ${preview(raw)}`);
+      this.deps.log.warn(`graph panel: ignored a message from the webview (${message}): ${previewMessage(raw)}`);
       return;
     }
     void this.handle(message).catch((error) => indexServiceOf(this.deps.index).showError(error, `cvPRD Graph: ${message.type}`));
@@ -238,15 +239,6 @@ function nodeDetails(index: PrdIndex, key: string): GraphNodeDetails | undefined
   };
 }
 
-function preview(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
 
 /** The single graph panel, opened by the commands or restored by the serializer. */
 class GraphPanels implements vscode.Disposable {

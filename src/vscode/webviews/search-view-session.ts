@@ -1,12 +1,12 @@
 // The search view's message handling on the host: validation against webview/protocol.ts and what each request
 // does. No vscode import: the host's effects come in as SearchViewPorts, so the unit tests run it in plain Node.
-import { requirementKey } from '../../core/graph/requirement-graph';
 import type { PrdIndex } from '../../core/prd-index';
-import { CHUNK_TYPES, PRIORITIES, STATUSES, type ChunkType, type Priority, type SearchFilters, type SearchHit, type Status } from '../../core/types';
+import { CHUNK_TYPES, PRIORITIES, STATUSES, type ChunkType, type Priority, type SearchFilters, type Status } from '../../core/types';
 import {
   SEARCH_VIEW_ACTIONS, SEARCH_VIEW_MODES, type SearchViewAction, type SearchViewFilters, type SearchViewLines, type SearchViewRequest,
   type SearchViewStatus, type SearchViewUpdate,
 } from '../../../webview/protocol';
+import { previewMessage } from './message-preview';
 import { searchViewItems } from './search-view-model';
 
 /** A pasted page still makes a query; anything longer is not typed by a person. */
@@ -144,7 +144,7 @@ export class SearchViewSession {
   async handle(message: unknown): Promise<void> {
     const parsed = parseSearchViewRequest(message);
     if (!parsed.ok) {
-      this.ports.log.warn(`search view: ignored a message (${parsed.reason}): ${preview(message)}`);
+      this.ports.log.warn(`search view: ignored a message (${parsed.reason}): ${previewMessage(message)}`);
       return;
     }
     const { request } = parsed;
@@ -184,7 +184,7 @@ export class SearchViewSession {
         if (result.warning) this.ports.log.warn(`search view: "${query}": ${result.warning}`);
         this.ports.post({
           type: 'results', id: request.id, query, tookMs: result.tookMs, ...(result.warning ? { warning: result.warning } : {}),
-          items: searchViewItems(result.hits, query, request.mode, titles(index)),
+          items: searchViewItems(result.hits, query, request.mode, (hit) => index.requirementTitle(hit)),
         });
         return;
       }
@@ -197,7 +197,7 @@ export class SearchViewSession {
         if (request.id !== this.newestRequest) return;
         this.ports.post({
           type: 'results', id: request.id, query: '', similarTo: request.label, tookMs: performance.now() - started,
-          items: searchViewItems(hits, '', 'similar', titles(index)),
+          items: searchViewItems(hits, '', 'similar', (hit) => index.requirementTitle(hit)),
         });
         return;
       }
@@ -235,17 +235,3 @@ export class SearchViewSession {
   }
 }
 
-function titles(index: PrdIndex): (hit: SearchHit) => string | undefined {
-  const graph = index.graph();
-  return (hit) => (hit.requirementId ? graph.node(requirementKey(hit.file, hit.requirementId))?.title : undefined);
-}
-
-function preview(message: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(message) ?? String(message);
-  } catch {
-    text = String(message);
-  }
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
-}
