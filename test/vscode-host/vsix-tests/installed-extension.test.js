@@ -1,6 +1,7 @@
 // The VSIX as a user installs it (code --install-extension): loaded from the server's extensions folder, it must
 // activate, load its own native modules and bundled model, and index the fixture workspace.
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
 
@@ -49,6 +50,22 @@ describe('the packaged VSIX installed into VS Code', function () {
     const hits = await vscode.commands.executeCommand('cvprd.search', 'reset link for a forgotten password');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal(hits[0]?.requirementId, 'FR-003');
+  });
+
+  it('carries the webview apps and opens the graph panel', async () => {
+    const extension = installed();
+    for (const file of ['search.js', 'search.css', 'graph.js', 'graph.css', 'codicons/codicon.css', 'codicons/codicon.ttf']) {
+      assert.ok(fs.existsSync(path.join(extension.extensionPath, 'out', 'webview', file)), `out/webview/${file} is not in the VSIX`);
+    }
+    await vscode.commands.executeCommand('cvprd.showGraph');
+    const deadline = Date.now() + 30_000;
+    const graphTab = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+      .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('cvprd.graph'));
+    while (!graphTab()) {
+      assert.ok(Date.now() < deadline, 'no cvPRD Graph tab 30 s after Show Graph');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(graphTab().label, 'cvPRD Graph');
   });
 
   it('reports the fixture\'s duplicate ID in the Problems panel', async () => {
