@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The extension at work in a real VS Code: the cached VS Code server with this project as the extension under
 // development, on a throwaway copy of samples/. Headless Chromium waits for the index, opens the PRD Explorer, a PRD
-// and the Problems panel, saves test-artifacts/demo-explorer.png and demo-problems.png, and prints what it saw.
+// and the Problems panel, searches in the Search view and opens the Graph panel, saves test-artifacts/demo-*.png,
+// and prints what it saw.
 // Build first: node esbuild.mjs (out/extension.js) and node scripts/setup-model.mjs (the model).
 // Usage: node scripts/demo-vscode.mjs [--serve]
 //   --serve: no browser; prints the workbench URL and keeps the server running until Ctrl+C.
@@ -17,6 +18,7 @@ const SAMPLES = path.join(projectRoot, 'samples');
 const ARTIFACTS_DIR = path.join(projectRoot, 'test-artifacts');
 const INDEX_TIMEOUT_MS = 90_000;
 const OPENED_PRD = 'prds/sync-engine.prd.md';
+const SEARCH_QUERY = 'resolve conflicting offline edits';
 
 function log(message) {
   console.log(`[demo] ${message}`);
@@ -78,6 +80,42 @@ async function showProblems(page) {
   return { count, summary, rows: await rowLabels(rows) };
 }
 
+/** The frame of the webview whose document title is `title` (webviews are iframes of the workbench page). */
+async function webviewFrame(page, title) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame !== page.mainFrame() && await frame.title().catch(() => '') === title) return frame;
+    }
+    await sleep(200);
+  }
+  throw new Error(`the ${title} webview did not appear within 30 s`);
+}
+
+async function runCommand(page, label) {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${label}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.getByText(label, { exact: true }) }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+}
+
+async function showSearch(page) {
+  await runCommand(page, 'cvPRD: Focus on Search View');
+  const view = await webviewFrame(page, 'cvPRD Search');
+  await view.locator('#query input').fill(SEARCH_QUERY);
+  await view.locator(`#results[data-query="${SEARCH_QUERY}"]`).waitFor({ timeout: 30_000 });
+  const rows = await view.locator('#results .result').evaluateAll((elements) => elements.slice(0, 5).map((row) => row.getAttribute('aria-label') ?? row.textContent));
+  return { summary: (await view.locator('#summary').innerText()).trim(), rows: rows.map((row) => row.trim().replace(/\s+/g, ' ')) };
+}
+
+async function showGraph(page) {
+  await runCommand(page, 'cvPRD: Show Graph');
+  const panel = await webviewFrame(page, 'cvPRD Graph');
+  await panel.waitForFunction(() => (window.__cvprdGraphTestHook?.()?.renders?.count ?? 0) > 0, undefined, { timeout: 60_000 });
+  return (await panel.locator('.statusbar').innerText()).trim();
+}
+
 async function demo(browser, server, workspace) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   log(`opening the workbench on ${workspace}`);
@@ -105,7 +143,13 @@ async function demo(browser, server, workspace) {
   log(`Problems: ${problems.count} (${problems.summary ?? 'no status bar summary'}); the panel's visible rows:`);
   problems.rows.forEach((label) => console.log(`  ${label}`));
   await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'demo-problems.png') });
-  log('screenshots saved to test-artifacts/demo-explorer.png and test-artifacts/demo-problems.png');
+  const search = await showSearch(page);
+  log(`Search view, "${SEARCH_QUERY}": ${search.summary}; the first results:`);
+  search.rows.forEach((label) => console.log(`  ${label}`));
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'demo-search.png') });
+  log(`Graph panel: ${await showGraph(page)}`);
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'demo-graph.png') });
+  log('screenshots saved to test-artifacts/demo-explorer.png, demo-problems.png, demo-search.png and demo-graph.png');
   return 0;
 }
 
