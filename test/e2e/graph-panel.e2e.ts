@@ -6,11 +6,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { useWorkbench, type Workbench } from './workbench';
+import { clickNode, GRAPH_PANEL_TITLE as PANEL_TITLE, node, readGraph, requirementNodeKey as key, waitForGraph } from './graph-hook';
+import { useWorkbench } from './workbench';
 
-const PANEL_TITLE = 'cvPRD Graph';
 const ACCOUNTS = 'prds/accounts.prd.md';
-const key = (file: string, id: string) => `req:${file}::${id}`;
 const FR = {
   '001': key(ACCOUNTS, 'FR-001'), '002': key(ACCOUNTS, 'FR-002'), '003': key(ACCOUNTS, 'FR-003'), '004': key(ACCOUNTS, 'FR-004'),
   '101': key('prds/billing-prd.md', 'FR-101'), '103': key('prds/billing-prd.md', 'FR-103'),
@@ -18,23 +17,6 @@ const FR = {
   '203': key('requirements/scheduling.md', 'FR-203'), '204': key('requirements/scheduling.md', 'FR-204'),
   '301': key('prds/notifications.prd.md', 'FR-301'), '302': key('prds/notifications.prd.md', 'FR-302'),
 };
-
-interface HookNode {
-  id: string;
-  label: string;
-  classes: string;
-  data: Record<string, unknown>;
-  position: { x: number; y: number };
-  renderedPosition: { x: number; y: number };
-}
-interface HookState {
-  nodes: HookNode[];
-  edges: { id: string; source: string; target: string; kind: string; classes: string }[];
-  selected: string[];
-  viewport: { zoom: number; pan: { x: number; y: number } };
-  renders: { count: number; kind: string };
-  query?: { focus?: { key: string; depth: number; direction: string }; file?: string };
-}
 
 describe('Graph panel (real VS Code in headless Chromium)', function () {
   this.timeout(180_000);
@@ -161,37 +143,3 @@ describe('Graph panel (real VS Code in headless Chromium)', function () {
     assert.deepEqual(node(restored, FR['003']).position, node(focused, FR['003']).position, 'the saved positions are used again');
   });
 });
-
-function node(graph: HookState, id: string): HookNode {
-  const found = graph.nodes.find((n) => n.id === id);
-  assert.ok(found, `${id} is drawn`);
-  return found;
-}
-
-async function readGraph(panel: Frame): Promise<HookState> {
-  return panel.evaluate(() => (globalThis as unknown as { __cvprdGraphTestHook: () => HookState }).__cvprdGraphTestHook());
-}
-
-/** Polls the test hook until `condition` holds (the webview's CSP forbids Playwright's string predicates). */
-async function waitForGraph(panel: Frame, condition: (graph: HookState) => boolean, what: string, timeoutMs = 30_000): Promise<HookState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const graph = await readGraph(panel).catch(() => undefined);
-    if (graph && condition(graph)) return graph;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** Clicks (or double-clicks) a node where Cytoscape drew it, after closing the details pane that may cover it. */
-async function clickNode(workbench: Workbench, panel: Frame, id: string, clickCount = 1): Promise<void> {
-  if (await panel.locator('.details').isVisible()) {
-    await panel.locator('.details .close').click();
-    await panel.locator('.details').waitFor({ state: 'hidden' });
-  }
-  const graph = await readGraph(panel);
-  const box = await panel.locator('.graph').boundingBox();
-  assert.ok(box, 'the graph is on screen');
-  const at = node(graph, id).renderedPosition;
-  await workbench.page.mouse.click(box.x + at.x, box.y + at.y, { clickCount });
-}

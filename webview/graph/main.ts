@@ -77,6 +77,7 @@ const filtersButton = button('filter', 'Filters and display', () => {
   state.filtersOpen = !state.filtersOpen;
   saveState();
   showFilters();
+  if (autoFit) fitView();
 });
 const legendButton = button('info', 'Legend', () => {
   state.legendOpen = !state.legendOpen;
@@ -339,10 +340,12 @@ function fitView(): void {
     y2 = Math.max(y2, y);
   });
   const margin = 60;
-  const width = cy.width();
+  // The open filter pane floats over the graph's left side: fit the drawing beside it.
+  const left = state.filtersOpen ? filters.offsetWidth : 0;
+  const width = cy.width() - left;
   const height = cy.height();
   const zoom = Math.max(cy.minZoom(), Math.min(1.5, (width - 2 * margin) / Math.max(x2 - x1, 1), (height - 2 * margin) / Math.max(y2 - y1, 1)));
-  cy.viewport({ zoom, pan: { x: width / 2 - (zoom * (x1 + x2)) / 2, y: height / 2 - (zoom * (y1 + y2)) / 2 } });
+  cy.viewport({ zoom, pan: { x: left + width / 2 - (zoom * (x1 + x2)) / 2, y: height / 2 - (zoom * (y1 + y2)) / 2 } });
 }
 
 function zoomBy(factor: number): void {
@@ -519,6 +522,9 @@ function showFilters(prds?: { file: string; title: string }[]): void {
     saveState();
     restyle();
   });
+  // The pane is built anew with each drawing: the control just toggled from the keyboard keeps the focus.
+  const controls = () => [...filters.querySelectorAll<HTMLElement>('input, select')];
+  const focused = document.activeElement instanceof HTMLElement ? controls().indexOf(document.activeElement) : -1;
   filters.replaceChildren(
     ...group('Nodes', GRAPH_NODE_KINDS, current.nodeKinds, (kind) => NODE_KIND_LABELS[kind], (nodeKinds) => ({ ...current, nodeKinds })),
     ...group('Links', GRAPH_EDGE_KINDS, current.edgeKinds, (kind) => EDGE_LOOKS[kind].description, (edgeKinds) => ({ ...current, edgeKinds })),
@@ -526,6 +532,7 @@ function showFilters(prds?: { file: string; title: string }[]): void {
     element('h3', {}, 'PRDs'), element('div', { class: 'prd-list' }, ...prdChecks),
     element('h3', {}, 'Display'), sizeBy, labelBy,
   );
+  if (focused >= 0) controls()[focused]?.focus();
 }
 
 function showLegend(): void {

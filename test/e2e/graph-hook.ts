@@ -1,0 +1,77 @@
+// Reads the graph panel's drawing through the page's test hook (window.__cvprdGraphTestHook in webview/graph/main.ts)
+// and drives it where Cytoscape drew it: shared by the graph panel's end-to-end files.
+import { strict as assert } from 'node:assert';
+import type { Frame } from 'playwright-core';
+import type { Workbench } from './workbench';
+
+export const GRAPH_PANEL_TITLE = 'cvPRD Graph';
+export const requirementNodeKey = (file: string, id: string) => `req:${file}::${id}`;
+
+export interface HookNode {
+  id: string;
+  label: string;
+  classes: string;
+  data: Record<string, unknown>;
+  position: { x: number; y: number };
+  renderedPosition: { x: number; y: number };
+}
+export interface HookEdge {
+  id: string;
+  source: string;
+  target: string;
+  kind: string;
+  classes: string;
+}
+export interface HookState {
+  nodes: HookNode[];
+  edges: HookEdge[];
+  selected: string[];
+  viewport: { zoom: number; pan: { x: number; y: number } };
+  renders: { count: number; kind: string };
+  query?: {
+    focus?: { key: string; depth: number; direction: string };
+    file?: string;
+    nodeKinds: string[];
+    edgeKinds: string[];
+    priorities: string[];
+    followEditor: boolean;
+  };
+}
+
+export function node(graph: HookState, id: string): HookNode {
+  const found = graph.nodes.find((n) => n.id === id);
+  assert.ok(found, `${id} is drawn`);
+  return found;
+}
+
+export async function readGraph(panel: Frame): Promise<HookState> {
+  return panel.evaluate(() => (globalThis as unknown as { __cvprdGraphTestHook: () => HookState }).__cvprdGraphTestHook());
+}
+
+/** Polls the test hook until `condition` holds (the webview's CSP forbids Playwright's string predicates). */
+export async function waitForGraph(panel: Frame, condition: (graph: HookState) => boolean, what: string, timeoutMs = 30_000): Promise<HookState> {
+  const deadline = Date.now() + timeoutMs;
+  let last: HookState | undefined;
+  for (;;) {
+    const graph = await readGraph(panel).catch(() => undefined);
+    if (graph && condition(graph)) return graph;
+    last = graph ?? last;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what} (last drawing: ${last?.nodes.length} nodes, query ${JSON.stringify(last?.query)})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Clicks (or double-clicks) a node where Cytoscape drew it, after closing the details pane that may cover it. */
+export async function clickNode(workbench: Workbench, panel: Frame, id: string, clickCount = 1): Promise<void> {
+  if (await panel.locator('.details').isVisible()) {
+    await panel.locator('.details .close').click();
+    await panel.locator('.details').waitFor({ state: 'hidden' });
+  }
+  const graph = await readGraph(panel);
+  const box = await panel.locator('.graph').boundingBox();
+  assert.ok(box, 'the graph is on screen');
+  const at = node(graph, id).renderedPosition;
+  await workbench.page.mouse.click(box.x + at.x, box.y + at.y, { clickCount });
+}
