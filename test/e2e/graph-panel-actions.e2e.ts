@@ -54,7 +54,7 @@ describe('Graph panel toolbar, filters and keyboard (real VS Code in headless Ch
   it('Export the view as JSON writes Cytoscape elements that load in Cytoscape and hold exactly the drawn nodes and links', async () => {
     await panel.getByRole('button', { name: 'Export the view as JSON' }).click();
     const file = await saveThroughDialog(workbench(), 'requirements-graph.json', 'exported-view.json');
-    const exported = JSON.parse(fs.readFileSync(file, 'utf8')) as { query: unknown; elements: cytoscape.ElementDefinition[] };
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8')) as { query: unknown; elements: cytoscape.ElementsDefinition };
     const drawn = await readGraph(panel);
     const loaded = cytoscape({ headless: true, elements: exported.elements, layout: { name: 'preset' } });
     assert.deepEqual(loaded.nodes().map((n) => n.id()).sort(), drawn.nodes.map((n) => n.id).sort(), 'the drawn nodes');

@@ -602,11 +602,12 @@ function exportPng(): void {
   vscode.postMessage({ type: 'export', format: 'png', data });
 }
 
+/** The drawn view as Cytoscape JSON (`elements: { nodes, edges }`, as `cvprd graph --format cytoscape` writes it and Cytoscape imports it). */
 function exportJson(): void {
-  const elements = cy.elements().map((ele) => ({
-    group: ele.group(), data: ele.data(), classes: ele.classes().join(' '), ...(ele.isNode() ? { position: { ...ele.position() } } : {}),
-  }));
-  vscode.postMessage({ type: 'export', format: 'json', data: `${JSON.stringify({ query, elements }, null, 2)}\n` });
+  const nodes = cy.nodes().map((node) => ({ data: node.data(), classes: node.classes().join(' '), position: { ...node.position() } }));
+  const edges = cy.edges().map((edge) => ({ data: edge.data(), classes: edge.classes().join(' ') }));
+  const elements = { nodes, edges };
+  vscode.postMessage({ type: 'export', format: 'json', data: `${JSON.stringify({ elements, query }, null, 2)}\n` });
 }
 
 // ---- Messages from the host ----
