@@ -32,6 +32,29 @@ export function forceLayout(count: number, edges: readonly (readonly [number, nu
   const members = new Int32Array(count);
   let cellStart = new Int32Array(0);
 
+  /** Pushes node i and the nodes members[from..to) apart. */
+  const repelFrom = (i: number, from: number, to: number) => {
+    const x = position[2 * i];
+    const y = position[2 * i + 1];
+    for (let m = from; m < to; m++) {
+      const j = members[m];
+      let ex = x - position[2 * j];
+      let ey = y - position[2 * j + 1];
+      let d2 = ex * ex + ey * ey;
+      if (d2 > cell * cell) continue;
+      if (d2 < 1e-4) {
+        ex = random() - 0.5;
+        ey = random() - 0.5;
+        d2 = ex * ex + ey * ey;
+      }
+      const force = k2 / d2;
+      displacement[2 * i] += ex * force;
+      displacement[2 * i + 1] += ey * force;
+      displacement[2 * j] -= ex * force;
+      displacement[2 * j + 1] -= ey * force;
+    }
+  };
+
   for (let iteration = 0; iteration < iterations; iteration++) {
     displacement.fill(0);
     // Bucket the nodes into square cells (a counting sort: cell c holds members[cellStart[c]..cellStart[c + 1]]).
@@ -58,32 +81,18 @@ export function forceLayout(count: number, edges: readonly (readonly [number, nu
     for (let c = 0; c < columns * rows; c++) cellStart[c + 1] += cellStart[c];
     const fill = cellStart.slice(0, columns * rows);
     for (let i = 0; i < count; i++) members[fill[cellOf[i]]++] = i;
-    // Repulsion between nodes less than 2k apart, each pair once.
-    for (let i = 0; i < count; i++) {
-      const x = position[2 * i];
-      const y = position[2 * i + 1];
-      const column = cellOf[i] % columns;
-      const row = (cellOf[i] - column) / columns;
-      for (let r = Math.max(row - 1, 0); r <= Math.min(row + 1, rows - 1); r++) {
-        for (let c = Math.max(column - 1, 0); c <= Math.min(column + 1, columns - 1); c++) {
-          const other = r * columns + c;
-          for (let m = cellStart[other]; m < cellStart[other + 1]; m++) {
-            const j = members[m];
-            if (j <= i) continue;
-            let ex = x - position[2 * j];
-            let ey = y - position[2 * j + 1];
-            let d2 = ex * ex + ey * ey;
-            if (d2 > cell * cell) continue;
-            if (d2 < 1e-4) {
-              ex = random() - 0.5;
-              ey = random() - 0.5;
-              d2 = ex * ex + ey * ey;
-            }
-            const force = k2 / d2;
-            displacement[2 * i] += ex * force;
-            displacement[2 * i + 1] += ey * force;
-            displacement[2 * j] -= ex * force;
-            displacement[2 * j + 1] -= ey * force;
+    // Repulsion between nodes less than 2k apart, each pair once: a cell with itself and with four of its neighbours
+    // (right, and the three below), so every pair of neighbouring cells is visited from one side only.
+    for (let row = 0; row < rows; row++) {
+      for (let column = 0; column < columns; column++) {
+        const here = row * columns + column;
+        for (let m = cellStart[here]; m < cellStart[here + 1]; m++) {
+          const i = members[m];
+          repelFrom(i, m + 1, cellStart[here + 1]);
+          if (column + 1 < columns) repelFrom(i, cellStart[here + 1], cellStart[here + 2]);
+          if (row + 1 < rows) {
+            const below = here + columns;
+            repelFrom(i, cellStart[Math.max(below - 1, row * columns + columns)], cellStart[Math.min(below + 2, below - column + columns)]);
           }
         }
       }

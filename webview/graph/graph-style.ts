@@ -40,6 +40,19 @@ export interface StyleOptions {
   labelBy: LabelBy;
   /** Many edges: straight "haystack" lines without arrows, far cheaper to draw. */
   simpleEdges: boolean;
+  /** Many nodes: only nodes with the LABELLED class have a label (see labelNodesInView in main.ts). */
+  lazyLabels: boolean;
+}
+
+/** The class that gives a node its label when labels are lazy. */
+export const LABELLED = 'labelled';
+const FONT_SIZE = 10;
+/** Labels go when they would be smaller than this on screen: zoomed out, the graph is shapes only. */
+const MIN_ZOOMED_FONT_SIZE = 8;
+
+/** Whether labels are big enough to be drawn at this zoom. */
+export function labelsReadable(zoom: number): boolean {
+  return zoom * FONT_SIZE >= MIN_ZOOMED_FONT_SIZE;
 }
 
 const PRIORITY_SIZE: Record<string, number> = { critical: 34, high: 28, medium: 22, low: 18 };
@@ -69,46 +82,42 @@ export function graphStyle(options: StyleOptions): cytoscape.StylesheetJson {
   const focus = themeColour('--vscode-focusBorder', '#007fd4');
   const match = themeColour('--vscode-editor-findMatchHighlightBackground', '#ea5c0055');
   const fontFamily = themeColour('--vscode-font-family', 'sans-serif');
+  // Each property set costs Cytoscape work per element (about 0.1 s per property at 5,000 nodes).
+  const labelled = options.lazyLabels ? `node.${LABELLED}` : 'node';
   const style: cytoscape.StylesheetJson = [
+    { selector: 'node', style: { 'background-color': colour('--vscode-charts-blue'), 'border-color': background, 'border-width': 1 } },
     {
-      selector: 'node',
+      selector: labelled,
       style: {
-        'background-color': colour('--vscode-charts-blue'),
         label: options.labelBy === 'title' ? 'data(caption)' : 'data(label)',
         color: foreground,
         'font-family': fontFamily,
-        'font-size': 10,
+        'font-size': FONT_SIZE,
         'text-valign': 'bottom',
         'text-margin-y': 3,
         'text-background-color': background,
         'text-background-opacity': 0.7,
         'text-background-padding': '1px',
-        // Labels go when they would be smaller than this on screen: zoomed out, the graph is shapes only.
-        'min-zoomed-font-size': 8,
-        'border-color': background,
-        'border-width': 1,
+        'min-zoomed-font-size': MIN_ZOOMED_FONT_SIZE,
       },
     },
     ...NODE_COLOURS.map(({ selector, variable }) => ({ selector, style: { 'background-color': colour(variable) } })),
     ...sizeRules(options.sizeBy),
-    { selector: 'node[kind = "prd"]', style: { shape: 'round-rectangle', 'font-weight': 'bold', width: 44, height: 44, label: 'data(label)' } },
-    { selector: 'node[kind = "section"]', style: { shape: 'round-tag', label: 'data(label)' } },
+    { selector: 'node[kind = "prd"]', style: { shape: 'round-rectangle', width: 44, height: 44 } },
+    { selector: `${labelled}[kind = "prd"]`, style: { 'font-weight': 'bold', label: 'data(label)' } },
+    { selector: 'node[kind = "section"]', style: { shape: 'round-tag' } },
+    { selector: `${labelled}[kind = "section"]`, style: { label: 'data(label)' } },
+    // Simple edges get only the properties that change their look.
     {
       selector: 'edge',
-      style: {
-        width: 1.5,
-        'curve-style': options.simpleEdges ? 'haystack' : 'bezier',
-        'arrow-scale': 0.8,
-        opacity: 0.85,
-      },
+      style: options.simpleEdges ? { width: 1.5, 'curve-style': 'haystack', opacity: 0.85 } : { width: 1.5, 'curve-style': 'bezier', 'arrow-scale': 0.8, opacity: 0.85 },
     },
     ...Object.entries(EDGE_LOOKS).map(([kind, look]) => ({
       selector: `edge[kind = "${kind}"]`,
       style: {
         'line-color': colour(look.variable),
-        'target-arrow-color': colour(look.variable),
-        'line-style': look.line,
-        'target-arrow-shape': options.simpleEdges ? 'none' : look.arrow,
+        ...(look.line === 'solid' ? {} : { 'line-style': look.line }),
+        ...(options.simpleEdges ? {} : { 'target-arrow-color': colour(look.variable), 'target-arrow-shape': look.arrow }),
       },
     })),
     { selector: 'edge[kind = "CONTAINS"]', style: { width: 1, opacity: 0.45 } },

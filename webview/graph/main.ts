@@ -7,7 +7,7 @@ import {
   type GraphNodeDetails, type GraphPanelRequest, type GraphPanelUpdate, type GraphQuery, type GraphView, type GraphViewNodeData,
   type GraphViewProblem,
 } from '../protocol';
-import { EDGE_LOOKS, NODE_COLOURS, graphStyle, type LabelBy, type SizeBy } from './graph-style';
+import { EDGE_LOOKS, LABELLED, NODE_COLOURS, graphStyle, labelsReadable, type LabelBy, type SizeBy } from './graph-style';
 import { button, checkbox, element, select } from './dom';
 import { forceLayout } from './force-layout';
 
@@ -34,6 +34,12 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 /** Above this many edges, edges are drawn as plain lines (no arrows, no curves) and hidden while panning. */
 const SIMPLE_EDGE_LIMIT = 2000;
+/**
+ * Above this many nodes, a node gets its label once it is in view and the zoom makes labels readable: zoomed out they
+ * are hidden anyway, and styling 5,000 labels up front cost about 0.4 s of the first paint.
+ */
+const LAZY_LABEL_NODE_LIMIT = 1000;
+const LABEL_DELAY_MS = 100;
 /** Positions are kept in the webview state up to this many nodes (the state is serialised on every save). */
 const SAVED_POSITIONS_LIMIT = 3000;
 const DOUBLE_CLICK_MS = 300;
@@ -110,13 +116,13 @@ document.body.append(element('div', { class: 'app' }, toolbar, main, statusbar))
 // Cytoscape adds a <style> element unless one with this id exists; the CSP would block it (graph.css has the rule).
 document.head.append(element('meta', { id: '__________cytoscape_stylesheet' }));
 
-let cy = createCytoscape(0);
+let cy = createCytoscape(0, 0);
 
-function createCytoscape(edgeCount: number): cytoscape.Core {
+function createCytoscape(nodeCount: number, edgeCount: number): cytoscape.Core {
   const big = edgeCount > SIMPLE_EDGE_LIMIT;
   const instance = cytoscape({
     container: graphContainer,
-    style: graphStyle({ sizeBy: state.sizeBy, labelBy: state.labelBy, simpleEdges: big }),
+    style: graphStyle({ sizeBy: state.sizeBy, labelBy: state.labelBy, simpleEdges: big, lazyLabels: nodeCount > LAZY_LABEL_NODE_LIMIT }),
     minZoom: 0.02,
     maxZoom: 5,
     hideEdgesOnViewport: big,
@@ -129,7 +135,22 @@ function createCytoscape(edgeCount: number): cytoscape.Core {
 }
 
 function restyle(): void {
-  cy.style(graphStyle({ sizeBy: state.sizeBy, labelBy: state.labelBy, simpleEdges: cy.edges().length > SIMPLE_EDGE_LIMIT }));
+  cy.style(graphStyle({ sizeBy: state.sizeBy, labelBy: state.labelBy, simpleEdges: cy.edges().length > SIMPLE_EDGE_LIMIT, lazyLabels: lazyLabels() }));
+}
+
+function lazyLabels(): boolean {
+  return cy.nodes().length > LAZY_LABEL_NODE_LIMIT;
+}
+
+/** Lazy labels: the nodes in view get theirs once labels are readable (nodes keep them; zoomed out they are hidden). */
+function labelNodesInView(): void {
+  if (!lazyLabels() || !labelsReadable(cy.zoom())) return;
+  const { x1, y1, x2, y2 } = cy.extent();
+  const inView = cy.nodes().filter((node) => {
+    const { x, y } = node.position();
+    return x >= x1 && x <= x2 && y >= y1 && y <= y2 && !node.hasClass(LABELLED);
+  });
+  if (inView.nonempty()) cy.batch(() => inView.addClass(LABELLED));
 }
 
 // Cytoscape sizes its canvas once; the webview's frame is often resized after the first drawing. Until the user pans or
@@ -174,7 +195,7 @@ function savedLayoutFits(message: Extract<GraphPanelUpdate, { type: 'graph' }>):
 function drawFresh(view: GraphView, received: number, restore: boolean): void {
   const { nodes, edges } = view.elements;
   cy.destroy();
-  cy = createCytoscape(edges.length);
+  cy = createCytoscape(nodes.length, edges.length);
   // The force layout runs on the definitions, before Cytoscape holds them: moving 5,000 drawn nodes afterwards costs
   // more than the layout itself.
   const layoutStarted = performance.now();
@@ -183,10 +204,11 @@ function drawFresh(view: GraphView, received: number, restore: boolean): void {
       : undefined;
   const layoutMs = positions && !restore ? performance.now() - layoutStarted : 0;
   const addStarted = performance.now();
-  cy.add([
+  // In a batch, Cytoscape's per-element notifications to the renderer are merged into one.
+  cy.batch(() => cy.add([
     ...nodes.map((node, i) => ({ group: 'nodes' as const, data: withCaption(node.data), classes: node.classes, position: positions?.[i] })),
     ...edges.map((edge) => ({ group: 'edges' as const, data: edge.data, classes: edge.classes })),
-  ]);
+  ]));
   const addMs = performance.now() - addStarted;
   const done = () => finished('full', received, { addMs, layoutMs: layoutMs || performance.now() - addStarted - addMs });
   if (restore && state.viewport) {
@@ -218,6 +240,7 @@ function settle(done: () => void): void {
   autoFit = true;
   fitView();
   rememberPositions();
+  labelNodesInView();
   done();
 }
 
@@ -287,6 +310,7 @@ function updateInPlace(view: GraphView): void {
     }
   });
   rememberPositions();
+  labelNodesInView();
   const selected = cy.$('node:selected');
   if (selected.nonempty()) requestDetails(selected.first().id());
   else if (!details.hidden) hideDetails();
@@ -375,7 +399,10 @@ function bindEvents(instance: cytoscape.Core): void {
   instance.on('dbltap', 'node', (event) => vscode.postMessage({ type: 'open', key: event.target.id() }));
   instance.on('dragfree', 'node', () => rememberPositions());
   let viewportTimer: ReturnType<typeof setTimeout> | undefined;
+  let labelTimer: ReturnType<typeof setTimeout> | undefined;
   instance.on('viewport', () => {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(labelNodesInView, LABEL_DELAY_MS);
     clearTimeout(viewportTimer);
     viewportTimer = setTimeout(() => {
       state.viewport = { zoom: instance.zoom(), pan: { ...instance.pan() } };
@@ -597,6 +624,7 @@ function applySearchMatches(): void {
 // ---- Export ----
 
 function exportPng(): void {
+  if (lazyLabels()) cy.batch(() => cy.nodes().addClass(LABELLED));
   const background = getComputedStyle(document.body).backgroundColor;
   const data = cy.png({ output: 'base64uri', full: true, scale: 2, maxWidth: 8000, maxHeight: 8000, bg: background });
   vscode.postMessage({ type: 'export', format: 'png', data });
@@ -604,8 +632,9 @@ function exportPng(): void {
 
 /** The drawn view as Cytoscape JSON (`elements: { nodes, edges }`, as `cvprd graph --format cytoscape` writes it and Cytoscape imports it). */
 function exportJson(): void {
-  const nodes = cy.nodes().map((node) => ({ data: node.data(), classes: node.classes().join(' '), position: { ...node.position() } }));
-  const edges = cy.edges().map((edge) => ({ data: edge.data(), classes: edge.classes().join(' ') }));
+  const classes = (ele: { classes(): string[] }) => ele.classes().filter((name) => name !== LABELLED).join(' ');
+  const nodes = cy.nodes().map((node) => ({ data: node.data(), classes: classes(node), position: { ...node.position() } }));
+  const edges = cy.edges().map((edge) => ({ data: edge.data(), classes: classes(edge) }));
   const elements = { nodes, edges };
   vscode.postMessage({ type: 'export', format: 'json', data: `${JSON.stringify({ elements, query }, null, 2)}\n` });
 }
