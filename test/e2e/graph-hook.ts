@@ -75,3 +75,16 @@ export async function clickNode(workbench: Workbench, panel: Frame, id: string, 
   const at = node(graph, id).renderedPosition;
   await workbench.page.mouse.click(box.x + at.x, box.y + at.y, { clickCount });
 }
+
+/**
+ * Waits for the index, opens `file` (so the panel opens beside it, in the second group: Workbench.activeEditor reads the
+ * first group) and runs Show Graph; resolves to the panel's frame once a drawing satisfies `drawn`.
+ */
+export async function showGraphBeside(workbench: Workbench, file: string, drawn: (graph: HookState) => boolean): Promise<Frame> {
+  await workbench.waitForIndex();
+  await workbench.openFile(file);
+  await workbench.runCommand('cvPRD: Show Graph');
+  const panel = await workbench.webview(GRAPH_PANEL_TITLE);
+  await waitForGraph(panel, drawn, 'the first drawing');
+  return panel;
+}

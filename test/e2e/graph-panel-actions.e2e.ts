@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import cytoscape from 'cytoscape';
 import type { Frame } from 'playwright-core';
-import { GRAPH_PANEL_TITLE, readGraph, requirementNodeKey, waitForGraph, type HookState } from './graph-hook';
+import { readGraph, requirementNodeKey, showGraphBeside, waitForGraph, type HookState } from './graph-hook';
 import { E2E_ARTIFACTS_DIR, useWorkbench, type Workbench } from './workbench';
 
 const ACCOUNTS = 'prds/accounts.prd.md';
@@ -27,12 +27,8 @@ describe('Graph panel toolbar, filters and keyboard (real VS Code in headless Ch
 
   before(async function () {
     this.timeout(180_000);
-    await workbench().waitForIndex();
-    // An editor in the first group: the panel opens beside it, and Follow editor has a PRD to follow.
-    await workbench().openFile(ACCOUNTS);
-    await workbench().runCommand('cvPRD: Show Graph');
-    panel = await workbench().webview(GRAPH_PANEL_TITLE);
-    await waitForGraph(panel, (graph) => graph.renders.count > 0 && graph.nodes.length === WHOLE_GRAPH_NODES, 'the whole graph');
+    // The open PRD also gives Follow editor something to follow.
+    panel = await showGraphBeside(workbench(), ACCOUNTS, (graph) => graph.renders.count > 0 && graph.nodes.length === WHOLE_GRAPH_NODES);
   });
 
   it('Export the view as PNG asks where to save (proposing requirements-graph.png) and writes a PNG of the drawing there', async () => {

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { clickNode, GRAPH_PANEL_TITLE as PANEL_TITLE, node, readGraph, requirementNodeKey as key, waitForGraph } from './graph-hook';
+import { clickNode, GRAPH_PANEL_TITLE as PANEL_TITLE, node, readGraph, requirementNodeKey as key, showGraphBeside, waitForGraph } from './graph-hook';
 import { useWorkbench } from './workbench';
 
 const ACCOUNTS = 'prds/accounts.prd.md';
@@ -25,12 +25,7 @@ describe('Graph panel (real VS Code in headless Chromium)', function () {
 
   before(async function () {
     this.timeout(180_000);
-    await workbench().waitForIndex();
-    // An editor in the first group, so that the panel opens beside it (the harness reads the first group's active tab).
-    await workbench().openFile(ACCOUNTS);
-    await workbench().runCommand('cvPRD: Show Graph');
-    panel = await workbench().webview(PANEL_TITLE);
-    await waitForGraph(panel, (graph) => graph.renders.count > 0, 'the first drawing');
+    panel = await showGraphBeside(workbench(), ACCOUNTS, (graph) => graph.renders.count > 0);
   });
 
   it('draws every PRD and requirement with the fixture\'s links, the dependency cycle and the validation marks', async () => {
