@@ -75,7 +75,9 @@ describe('Graph panel (real VS Code in headless Chromium)', function () {
     const before = await readGraph(panel);
     const file = path.join(workbench().workspace, ACCOUNTS);
     fs.appendFileSync(file, '\n### FR-004: Two-factor sign in\nA user can add a second factor to the sign in. Depends on FR-002.\n');
-    const after = await waitForGraph(panel, (graph) => graph.nodes.some((n) => n.id === FR['004']), 'FR-004 to appear', 60_000);
+    // The page records a drawing on the next animation frame, after its nodes are in place: wait for that record too.
+    const after = await waitForGraph(panel, (graph) => graph.nodes.some((n) => n.id === FR['004']) && graph.renders.count > before.renders.count,
+      'FR-004 to appear', 60_000);
     assert.equal(after.renders.kind, 'update');
     assert.ok(after.edges.some((edge) => edge.kind === 'DEPENDS_ON' && edge.source === FR['004'] && edge.target === FR['002']));
     assert.deepEqual(after.viewport, before.viewport);
