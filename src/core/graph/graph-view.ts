@@ -9,7 +9,6 @@ import type { RequirementGraph } from './requirement-graph';
  * edges) and the PRD or section containing it. Downstream is the reverse: what stands on it and what it contains.
  */
 export type FocusDirection = 'upstream' | 'downstream' | 'both';
-export const FOCUS_DIRECTIONS: readonly FocusDirection[] = ['upstream', 'downstream', 'both'];
 export const MIN_FOCUS_DEPTH = 1;
 export const MAX_FOCUS_DEPTH = 3;
 

@@ -1,4 +1,5 @@
 // Checks what the graph webview sends before the host acts on it: a webview is untrusted input.
+import { MAX_FOCUS_DEPTH, MIN_FOCUS_DEPTH } from '../../core/graph/graph-view';
 import {
   GRAPH_EDGE_KINDS, GRAPH_FOCUS_DIRECTIONS, GRAPH_MAX_NODE_CAP, GRAPH_NODE_KINDS, GRAPH_PRIORITIES,
   type FocusDirection, type GraphPanelRequest, type GraphQuery,
@@ -58,7 +59,7 @@ export function parseGraphQuery(value: unknown): GraphQuery | string {
   if (value.focus !== undefined) {
     const focus = value.focus;
     if (!isObject(focus) || !isText(focus.key) || typeof focus.depth !== 'number' || !Number.isInteger(focus.depth)
-      || focus.depth < 1 || focus.depth > 3 || !GRAPH_FOCUS_DIRECTIONS.includes(focus.direction as never)) {
+      || focus.depth < MIN_FOCUS_DEPTH || focus.depth > MAX_FOCUS_DEPTH || !GRAPH_FOCUS_DIRECTIONS.includes(focus.direction as never)) {
       return 'query focus needs a node key, a depth of 1-3 and a direction (upstream, downstream, both)';
     }
     query.focus = { key: focus.key, depth: focus.depth, direction: focus.direction as FocusDirection };
