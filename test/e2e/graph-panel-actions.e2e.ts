@@ -143,18 +143,18 @@ describe('Graph panel toolbar, filters and keyboard (real VS Code in headless Ch
     await follow.check();
     await waitForGraph(panel, (g) => g.query?.followEditor === true, 'Follow editor on');
 
-    await goToLine(workbench(), 15);
+    await workbench().goToLine(path.basename(ACCOUNTS), 15);
     let graph = await waitForGraph(panel, (g) => g.query?.focus?.key === FR_001 && g.nodes.some((n) => n.id === FR_001), 'the focus on FR-001');
     assert.ok(graph.nodes.some((n) => n.id === FR_002), 'FR-002, which depends on FR-001, is one link away');
     assert.ok(!graph.nodes.some((n) => n.id === FR_003), 'FR-003 is two links away');
     assert.match(await panel.locator('.focus-chip').innerText(), /Focus: FR-001 Sign up with email/);
     await workbench().page.locator('.tab', { hasText: 'Graph: FR-001' }).waitFor({ timeout: 5_000 });
 
-    await goToLine(workbench(), 25);
+    await workbench().goToLine(path.basename(ACCOUNTS), 25);
     graph = await waitForGraph(panel, (g) => g.query?.focus?.key === FR_003 && g.nodes.some((n) => n.id === FR_003), 'the focus on FR-003');
     assert.match(await panel.locator('.focus-chip').innerText(), /Focus: FR-003 Password reset/);
 
-    await goToLine(workbench(), 9);
+    await workbench().goToLine(path.basename(ACCOUNTS), 9);
     graph = await waitForGraph(panel, (g) => g.query?.file === ACCOUNTS && g.query.focus === undefined, 'the accounts PRD (the Overview has no requirement)');
     assert.ok(graph.nodes.some((n) => n.id === `prd:${ACCOUNTS}`));
     assert.match(await panel.locator('.statusbar').innerText(), /prds\/accounts\.prd\.md/);
@@ -162,7 +162,7 @@ describe('Graph panel toolbar, filters and keyboard (real VS Code in headless Ch
 
     await follow.uncheck();
     await waitForGraph(panel, (g) => g.query?.followEditor === false, 'Follow editor off');
-    await goToLine(workbench(), 19);
+    await workbench().goToLine(path.basename(ACCOUNTS), 19);
     // Following waits 250 ms for the cursor to rest; give it well over that to (wrongly) move the focus.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const after: HookState = await readGraph(panel);
@@ -226,18 +226,4 @@ async function focusedControl(panel: Frame): Promise<string> {
     const name = control.getAttribute('aria-label') ?? control.labels?.[0]?.textContent ?? '';
     return `${role} ${name.trim()}`;
   });
-}
-
-/** Moves the cursor of the accounts PRD's editor (first group) to `line` with Go to Line. */
-async function goToLine(workbench: Workbench, line: number): Promise<void> {
-  const page = workbench.page;
-  // From inside the webview, keys reach the workbench by message: wait for each step to show before the next.
-  await page.keyboard.press('Control+1');
-  await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`:${line}`);
-  await input.press('Enter');
-  await workbench.waitForActiveEditor('accounts.prd.md', line);
 }

@@ -86,11 +86,7 @@ describe('Graph panel (real VS Code in headless Chromium)', function () {
   });
 
   it('Show Requirement in Graph focuses on the requirement at the cursor (depth 1, both ways)', async () => {
-    await workbench().page.keyboard.press('Control+1');
-    await workbench().openFile(ACCOUNTS);
-    await workbench().page.keyboard.press('Control+G');
-    await workbench().page.keyboard.type('20');
-    await workbench().page.keyboard.press('Enter');
+    await workbench().goToLine('accounts.prd.md', 20);
     await workbench().runCommand('cvPRD: Show Requirement in Graph');
     panel = await workbench().webview(PANEL_TITLE);
     const graph = await waitForGraph(panel, (g) => g.query?.focus?.key === FR['002'] && g.nodes.some((n) => n.id === FR['002']), 'the focus on FR-002');

@@ -100,9 +100,8 @@ export class Workbench {
 
   /** Runs a command by its palette label, e.g. `cvPRD: Show Graph`. */
   async runCommand(label: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
+    await this.pressUntilShown('F1', input);
     await input.fill(`>${label}`);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.getByText(label, { exact: true }) }).first();
     await row.waitFor({ timeout: 10_000 });
@@ -111,11 +110,42 @@ export class Workbench {
 
   /** Opens a workspace file through Quick Open and waits for its editor tab. */
   async openFile(relativePath: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    await this.page.locator('.quick-input-widget input').fill(relativePath);
+    const input = this.page.locator('.quick-input-widget input');
+    await this.pressUntilShown('Control+P', input);
+    await input.fill(relativePath);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) }).first().waitFor({ timeout: 15_000 });
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tabs-container .tab.active', { hasText: path.basename(relativePath) }).waitFor({ timeout: 15_000 });
+  }
+
+  /**
+   * Moves the cursor to `line` of the open file `fileName` (its first tab, from the left) with Go to Line, and waits
+   * for the status bar to show it. Clicks the tab rather than pressing Ctrl+1: see pressUntilShown().
+   */
+  async goToLine(fileName: string, line: number): Promise<void> {
+    await this.page.locator(`.tabs-container .tab[aria-label^="${fileName}"]`).first().click();
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: 10_000 });
+    const input = this.page.locator('.quick-input-widget input');
+    await this.pressUntilShown('Control+G', input);
+    await input.fill(`:${line}`);
+    await input.press('Enter');
+    await this.waitForActiveEditor(fileName, line);
+  }
+
+  /**
+   * Presses `key` until `shown` is visible. A key pressed while a webview has focus reaches the workbench by message,
+   * and under load such a message can be lost.
+   */
+  async pressUntilShown(key: string, shown: Locator, attempts = 3): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press(key);
+      try {
+        await shown.waitFor({ timeout: 5_000 });
+        return;
+      } catch (error) {
+        if (attempt === attempts) throw error;
+      }
+    }
   }
 
   /**
