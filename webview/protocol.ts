@@ -157,7 +157,8 @@ export interface GraphNodeDetails {
 /** Webview -> host. */
 export type GraphPanelRequest =
   | { type: 'ready' }
-  | { type: 'query'; query: GraphQuery }
+  /** A change of the query from the page; the drawing it brings names `id` in `answers`. */
+  | { type: 'query'; id: number; query: GraphQuery }
   /** Hybrid search; the reply names the matching node keys. */
   | { type: 'search'; id: number; text: string }
   | { type: 'details'; id: number; key: string }
@@ -168,8 +169,14 @@ export type GraphPanelRequest =
 
 /** Host -> webview. */
 export type GraphPanelUpdate =
-  /** update: the index changed under the same query, so the view keeps its viewport, positions and selection. */
-  | { type: 'graph'; query: GraphQuery; view: GraphView; prds: { file: string; title: string }[]; update: boolean; focusLabel?: string }
+  /**
+   * update: the index changed under the same query, so the view keeps its viewport, positions and selection.
+   * answers: the id of the page's query message that this drawing answers.
+   */
+  | {
+    type: 'graph'; query: GraphQuery; view: GraphView; prds: { file: string; title: string }[]; update: boolean; focusLabel?: string;
+    answers?: number;
+  }
   | { type: 'searchResults'; id: number; keys: string[]; message?: string }
   | { type: 'details'; id: number; details?: GraphNodeDetails }
   /** Nothing to draw, and why (no folder, index cleared, still indexing...). */

@@ -95,15 +95,14 @@ describe('Graph panel toolbar, filters and keyboard (real VS Code in headless Ch
     graph = await waitForGraph(panel, (g) => g.query?.priorities.includes('critical') === false, 'P0 filtered out');
     assert.deepEqual(graph.nodes.map((n) => n.id), [FR_002]);
 
-    // One at a time: each tick sends the query of the last drawing.
-    for (const [filter, ticked] of [
-      ['Critical (P0)', (g: HookState) => g.query?.priorities.includes('critical')], ['No priority', (g: HookState) => g.query?.priorities.includes('none')],
-      ['depends on', (g: HookState) => g.query?.edgeKinds.includes('DEPENDS_ON')], ['PRDs', (g: HookState) => g.query?.nodeKinds.includes('prd')],
-    ] as const) {
-      await setFilter(pane, filter, true);
-      await waitForGraph(panel, (g) => ticked(g) === true, `${filter} ticked again`);
-    }
+    // Ticked in one go, before any drawing comes back: each tick counts.
+    await pane.evaluate((paneElement, names) => {
+      const labels = [...paneElement.querySelectorAll('label')];
+      for (const name of names) labels.find((label) => label.textContent?.trim() === name)!.querySelector('input')!.click();
+    }, ['Critical (P0)', 'No priority', 'depends on', 'PRDs']);
     graph = await waitForGraph(panel, (g) => g.nodes.length === WHOLE_GRAPH_NODES, 'the whole graph again');
+    assert.ok(graph.query?.priorities.includes('critical') && graph.query.priorities.includes('none'), 'both priorities are ticked again');
+    assert.ok(graph.query?.edgeKinds.includes('DEPENDS_ON') && graph.query.nodeKinds.includes('prd'), 'dependencies and PRDs are ticked again');
     assert.ok(graph.edges.some((e) => e.kind === 'DEPENDS_ON' && e.source === FR_002 && e.target === FR_001));
     await panel.getByRole('button', { name: 'Filters and display' }).click();
     await pane.waitFor({ state: 'hidden' });
@@ -195,13 +194,16 @@ async function saveThroughDialog(workbench: Workbench, proposedName: string, fil
   return file;
 }
 
-/** Every drawn node lies right of the filter pane, which floats over the left of the graph. */
+/** Every drawn node lies right of the filter pane, which floats over the left of the graph, and above the legend. */
 async function assertDrawnBeside(panel: Frame, pane: ReturnType<Frame['getByRole']>, graph: HookState): Promise<void> {
   const paneBox = await pane.boundingBox();
+  const legendBox = await panel.getByLabel('Legend', { exact: true }).and(panel.locator('.legend')).boundingBox();
   const graphBox = await panel.locator('.graph').boundingBox();
-  assert.ok(paneBox && graphBox);
+  assert.ok(paneBox && legendBox && graphBox);
   const covered = graph.nodes.filter((n) => graphBox.x + n.renderedPosition.x < paneBox.x + paneBox.width).map((n) => n.label);
   assert.deepEqual(covered, [], 'no node is hidden under the filter pane');
+  const underLegend = graph.nodes.filter((n) => graphBox.y + n.renderedPosition.y > legendBox.y).map((n) => n.label);
+  assert.deepEqual(underLegend, [], 'no node is hidden under the legend');
 }
 
 function notification(workbench: Workbench, text: string) {

@@ -8,7 +8,7 @@ describe('graph panel: the host checks every webview message', () => {
     assert.deepEqual(parseGraphRequest({ type: 'search', id: 3, text: 'password' }), { type: 'search', id: 3, text: 'password' });
     assert.deepEqual(parseGraphRequest({ type: 'open', key: 'req:a.md::A-1' }), { type: 'open', key: 'req:a.md::A-1' });
     const query = { ...DEFAULT_GRAPH_QUERY, focus: { key: 'req:a.md::A-1', depth: 2, direction: 'upstream' } };
-    assert.deepEqual(parseGraphRequest({ type: 'query', query }), { type: 'query', query });
+    assert.deepEqual(parseGraphRequest({ type: 'query', id: 7, query }), { type: 'query', id: 7, query });
     assert.deepEqual(parseGraphRequest({ type: 'export', format: 'png', data: 'data:image/png;base64,AAAA' }),
       { type: 'export', format: 'png', data: 'data:image/png;base64,AAAA' });
   });
@@ -23,12 +23,13 @@ describe('graph panel: the host checks every webview message', () => {
       [{ type: 'open' }, /node key/],
       [{ type: 'export', format: 'svg', data: '' }, /png or json/],
       [{ type: 'export', format: 'png', data: 'file:///etc/passwd' }, /data:image\/png/],
-      [{ type: 'query', query: { ...DEFAULT_GRAPH_QUERY, nodeKinds: ['prd', 'table'] } }, /known values/],
-      [{ type: 'query', query: { ...DEFAULT_GRAPH_QUERY, maxNodes: 0 } }, /maxNodes/],
-      [{ type: 'query', query: { ...DEFAULT_GRAPH_QUERY, maxNodes: 1.5 } }, /maxNodes/],
-      [{ type: 'query', query: { ...DEFAULT_GRAPH_QUERY, focus: { key: 'k', depth: 4, direction: 'both' } } }, /depth of 1-3/],
-      [{ type: 'query', query: { ...DEFAULT_GRAPH_QUERY, focus: { key: 'k', depth: 1, direction: 'sideways' } } }, /direction/],
-      [{ type: 'query', query: { ...DEFAULT_GRAPH_QUERY, followEditor: 'yes' } }, /followEditor/],
+      [{ type: 'query', query: DEFAULT_GRAPH_QUERY }, /numeric id/],
+      [{ type: 'query', id: 1, query: { ...DEFAULT_GRAPH_QUERY, nodeKinds: ['prd', 'table'] } }, /known values/],
+      [{ type: 'query', id: 1, query: { ...DEFAULT_GRAPH_QUERY, maxNodes: 0 } }, /maxNodes/],
+      [{ type: 'query', id: 1, query: { ...DEFAULT_GRAPH_QUERY, maxNodes: 1.5 } }, /maxNodes/],
+      [{ type: 'query', id: 1, query: { ...DEFAULT_GRAPH_QUERY, focus: { key: 'k', depth: 4, direction: 'both' } } }, /depth of 1-3/],
+      [{ type: 'query', id: 1, query: { ...DEFAULT_GRAPH_QUERY, focus: { key: 'k', depth: 1, direction: 'sideways' } } }, /direction/],
+      [{ type: 'query', id: 1, query: { ...DEFAULT_GRAPH_QUERY, followEditor: 'yes' } }, /followEditor/],
     ] as const) {
       const result = parseGraphRequest(message);
       assert.equal(typeof result, 'string', `${JSON.stringify(message)?.slice(0, 80)} is rejected`);

@@ -148,4 +148,20 @@ describe('graph view: graph -> Cytoscape elements for the graph panel', () => {
     assert.equal(node(view, A('A-2'))!.data.problems?.length, 1);
     assert.equal(node(view, sectionKey('b.md', 'Requirements'))!.classes, 'problem-error', 'line 500 lies only inside the section');
   });
+
+  it('marks the nearest shown container with the problems of a node that is not shown, naming that node', () => {
+    const diagnostics: Diagnostic[] = [
+      { code: 'parse-warning', severity: 'error', file: 'b.md', line: 500, message: 'Broken table' },
+      { code: 'unknown-reference', severity: 'warning', file: 'a.md', line: 5, message: 'Unknown requirement ID X-1' },
+    ];
+    const withoutSections = graphView(graph, { diagnostics, nodeKinds: ['prd', 'requirement'] });
+    assert.equal(node(withoutSections, prdKey('b.md'))!.classes, 'problem-error');
+    assert.deepEqual(node(withoutSections, prdKey('b.md'))!.data.problems, [{ severity: 'error', message: 'Requirements: Broken table' }]);
+    assert.equal(node(withoutSections, A('A-3'))!.classes, 'problem-warning', 'a shown node keeps its own problems');
+    assert.equal(node(withoutSections, prdKey('a.md'))!.classes, '');
+
+    const focusedOnA1 = graphView(graph, { diagnostics, focus: { key: A('A-1'), depth: 1, direction: 'both' } });
+    assert.ok(!nodeIds(focusedOnA1).includes(A('A-3')));
+    assert.ok(focusedOnA1.elements.nodes.every((n) => n.classes !== 'problem-warning'), 'A-3 is out of the focus: its problem is not carried in');
+  });
 });

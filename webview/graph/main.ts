@@ -5,7 +5,7 @@ import './graph.css';
 import {
   GRAPH_EDGE_KINDS, GRAPH_NODE_CAP_STEP, GRAPH_NODE_KINDS, GRAPH_PRIORITIES,
   type GraphNodeDetails, type GraphPanelRequest, type GraphPanelUpdate, type GraphQuery, type GraphView, type GraphViewNodeData,
-  type GraphViewProblem,
+  type FocusDirection, type GraphViewProblem,
 } from '../protocol';
 import { EDGE_LOOKS, LABELLED, NODE_COLOURS, graphStyle, labelsReadable, type LabelBy, type SizeBy } from './graph-style';
 import { button, checkbox, element, select } from './dom';
@@ -50,6 +50,9 @@ const state: SavedState = { layout: 'force', sizeBy: 'priority', labelBy: 'id', 
 const saveState = () => vscode.setState(state);
 
 let query: GraphQuery | undefined;
+/** The newest query the page asked for and has not seen drawn yet; ids count up from the newest answered one. */
+let asked: { id: number; query: GraphQuery } | undefined;
+let lastAnswered = 0;
 let lastView: GraphView | undefined;
 let searchId = 0;
 let detailsId = 0;
@@ -76,9 +79,9 @@ const layoutSelect = select('Layout', [
 const focusLabel = element('span', { class: 'focus-label' });
 const depthSelect = select('Focus depth', [['1', 'depth 1'], ['2', 'depth 2'], ['3', 'depth 3']], '1');
 const directionSelect = select('Focus direction', [['both', 'both ways'], ['upstream', 'upstream'], ['downstream', 'downstream']], 'both');
-const clearFocus = button('close', 'Show the whole graph', () => sendQuery({ ...query!, focus: undefined }));
+const clearFocus = button('close', 'Show the whole graph', () => changeQuery((base) => ({ ...base, focus: undefined })));
 const focusChip = element('span', { class: 'focus-chip', hidden: '' }, focusLabel, depthSelect, directionSelect, clearFocus);
-const follow = checkbox('Follow editor', false, (on) => sendQuery({ ...query!, followEditor: on }));
+const follow = checkbox('Follow editor', false, (on) => changeQuery((base) => ({ ...base, followEditor: on })));
 const filtersButton = button('filter', 'Filters and display', () => {
   state.filtersOpen = !state.filtersOpen;
   saveState();
@@ -89,6 +92,7 @@ const legendButton = button('info', 'Legend', () => {
   state.legendOpen = !state.legendOpen;
   saveState();
   showLegend();
+  if (autoFit) fitView();
 });
 const toolbar = element('div', { class: 'toolbar' },
   searchInput, layoutSelect, focusChip, follow.label, element('span', { class: 'spacer' }),
@@ -168,6 +172,8 @@ new MutationObserver(() => restyle()).observe(document.body, { attributes: true,
 // ---- Drawing ----
 
 function draw(message: Extract<GraphPanelUpdate, { type: 'graph' }>, received: number): void {
+  if (message.answers !== undefined) lastAnswered = Math.max(lastAnswered, message.answers);
+  if (asked && lastAnswered >= asked.id) asked = undefined;
   const previous = query;
   query = message.query;
   lastView = message.view;
@@ -366,8 +372,10 @@ function fitView(): void {
   const margin = 60;
   // The open filter pane floats over the graph's left side: fit the drawing beside it.
   const left = state.filtersOpen ? filters.offsetWidth : 0;
+  // So does the legend at the bottom: fit the drawing above it.
+  const bottom = legend.hidden ? 0 : legend.offsetHeight;
   const width = cy.width() - left;
-  const height = cy.height();
+  const height = Math.max(cy.height() - bottom, 2 * margin + 1);
   const zoom = Math.max(cy.minZoom(), Math.min(1.5, (width - 2 * margin) / Math.max(x2 - x1, 1), (height - 2 * margin) / Math.max(y2 - y1, 1)));
   cy.viewport({ zoom, pan: { x: left + width / 2 - (zoom * (x1 + x2)) / 2, y: height / 2 - (zoom * (y1 + y2)) / 2 } });
 }
@@ -430,7 +438,7 @@ function showDetails(info: GraphNodeDetails): void {
   const location = element('button', { class: 'link', title: 'Open in the editor' }, `${info.file}:${info.line}`);
   location.addEventListener('click', () => vscode.postMessage({ type: 'open', key: info.key }));
   const focusHere = element('button', {}, 'Focus here');
-  focusHere.addEventListener('click', () => sendQuery({ ...query!, file: undefined, focus: { key: info.key, depth: query?.focus?.depth ?? 1, direction: query?.focus?.direction ?? 'both' } }));
+  focusHere.addEventListener('click', () => changeQuery((base) => focusOn(base, info.key)));
   const children: Node[] = [heading, element('div', { class: 'facts' }, facts), location, element('div', { class: 'text' }, info.text), focusHere];
   if (problems.length > 0) {
     const icon = (severity: string) => element('span', { class: `codicon codicon-${severity} problem-${severity}` });
@@ -476,7 +484,7 @@ function revealBesideDetails(node: cytoscape.CollectionReturnValue): void {
 function selectNode(key: string): void {
   const node = cy.getElementById(key);
   if (node.empty()) {
-    sendQuery({ ...query!, file: undefined, focus: { key, depth: query?.focus?.depth ?? 1, direction: query?.focus?.direction ?? 'both' } });
+    changeQuery((base) => focusOn(base, key));
     return;
   }
   cy.elements(':selected').unselect();
@@ -489,8 +497,19 @@ function words(value: string): string {
   return value.replace(/_/g, ' ');
 }
 
-function sendQuery(next: GraphQuery): void {
-  vscode.postMessage({ type: 'query', query: next });
+/**
+ * Asks the host for the query that `change` makes of the one asked for last (or drawn): two filters ticked before the
+ * first drawing comes back both count.
+ */
+function changeQuery(change: (base: GraphQuery) => GraphQuery): void {
+  const base = asked?.query ?? query;
+  if (!base) return;
+  asked = { id: (asked?.id ?? lastAnswered) + 1, query: change(base) };
+  vscode.postMessage({ type: 'query', id: asked.id, query: asked.query });
+}
+
+function focusOn(base: GraphQuery, key: string): GraphQuery {
+  return { ...base, file: undefined, focus: { key, depth: base.focus?.depth ?? 1, direction: base.focus?.direction ?? 'both' } };
 }
 
 // ---- Toolbar, filters, legend, status ----
@@ -501,7 +520,7 @@ function showQuery(message: Extract<GraphPanelUpdate, { type: 'graph' }>): void 
   focusLabel.textContent = `Focus: ${message.focusLabel ?? shown.focus?.key ?? ''}`;
   depthSelect.value = String(shown.focus?.depth ?? 1);
   directionSelect.value = shown.focus?.direction ?? 'both';
-  follow.input.checked = shown.followEditor;
+  follow.input.checked = (asked?.query ?? shown).followEditor;
   const drawn = view.elements.nodes.length;
   const scope = shown.focus ? 'focus' : shown.file ? shown.file : 'whole workspace';
   statusText.textContent = `${drawn} of ${view.matchedNodes} nodes · ${view.elements.edges.length} links · ${scope}`;
@@ -510,9 +529,9 @@ function showQuery(message: Extract<GraphPanelUpdate, { type: 'graph' }>): void 
   showMore.textContent = `Show ${Math.min(hidden, GRAPH_NODE_CAP_STEP)} more`;
 }
 
-showMore.addEventListener('click', () => sendQuery({ ...query!, maxNodes: query!.maxNodes + GRAPH_NODE_CAP_STEP }));
-depthSelect.addEventListener('change', () => query?.focus && sendQuery({ ...query, focus: { ...query.focus, depth: Number(depthSelect.value) } }));
-directionSelect.addEventListener('change', () => query?.focus && sendQuery({ ...query, focus: { ...query.focus, direction: directionSelect.value as 'both' } }));
+showMore.addEventListener('click', () => changeQuery((base) => ({ ...base, maxNodes: base.maxNodes + GRAPH_NODE_CAP_STEP })));
+depthSelect.addEventListener('change', () => changeQuery((base) => (base.focus ? { ...base, focus: { ...base.focus, depth: Number(depthSelect.value) } } : base)));
+directionSelect.addEventListener('change', () => changeQuery((base) => (base.focus ? { ...base, focus: { ...base.focus, direction: directionSelect.value as FocusDirection } } : base)));
 layoutSelect.addEventListener('change', () => {
   state.layout = layoutSelect.value as LayoutName;
   saveState();
@@ -525,18 +544,20 @@ const PRIORITY_LABELS = { critical: 'Critical (P0)', high: 'High (P1)', medium: 
 function showFilters(prds?: { file: string; title: string }[]): void {
   filters.hidden = !state.filtersOpen;
   filtersButton.setAttribute('aria-pressed', String(state.filtersOpen));
-  if (!query || (!state.filtersOpen && !prds)) return;
-  const current = query;
+  // Ticks show what was asked for: a drawing of an earlier click must not untick a later one.
+  const current = asked?.query ?? query;
+  if (!current || (!state.filtersOpen && !prds)) return;
   const toggle = <T>(list: T[], value: T, on: boolean): T[] => (on ? [...list, value] : list.filter((item) => item !== value));
-  const group = <T extends string>(title: string, values: readonly T[], selected: T[], label: (value: T) => string, set: (list: T[]) => GraphQuery) =>
-    [element('h3', {}, title), ...values.map((value) => checkbox(label(value), selected.includes(value), (on) => sendQuery(set(toggle(selected, value, on)))).label)];
+  const group = <T extends string>(title: string, values: readonly T[], selected: T[], label: (value: T) => string, list: (query: GraphQuery) => T[],
+    set: (query: GraphQuery, list: T[]) => GraphQuery) =>
+    [element('h3', {}, title), ...values.map((value) => checkbox(label(value), selected.includes(value), (on) => changeQuery((base) => set(base, toggle(list(base), value, on)))).label)];
   const allPrds = prds ?? lastPrds;
   lastPrds = allPrds;
-  const prdChecks = allPrds.map((prd) => checkbox(prd.title, current.prds.length === 0 || current.prds.includes(prd.file), (on) => {
-    const chosen = current.prds.length === 0 ? allPrds.map((p) => p.file) : current.prds;
+  const prdChecks = allPrds.map((prd) => checkbox(prd.title, current.prds.length === 0 || current.prds.includes(prd.file), (on) => changeQuery((base) => {
+    const chosen = base.prds.length === 0 ? allPrds.map((p) => p.file) : base.prds;
     const next = toggle(chosen, prd.file, on);
-    sendQuery({ ...current, prds: next.length === allPrds.length ? [] : next });
-  }).label);
+    return { ...base, prds: next.length === allPrds.length ? [] : next };
+  })).label);
   const sizeBy = select('Size by', [['priority', 'Size by priority'], ['degree', 'Size by links']], state.sizeBy);
   sizeBy.addEventListener('change', () => {
     state.sizeBy = sizeBy.value as SizeBy;
@@ -553,9 +574,10 @@ function showFilters(prds?: { file: string; title: string }[]): void {
   const controls = () => [...filters.querySelectorAll<HTMLElement>('input, select')];
   const focused = document.activeElement instanceof HTMLElement ? controls().indexOf(document.activeElement) : -1;
   filters.replaceChildren(
-    ...group('Nodes', GRAPH_NODE_KINDS, current.nodeKinds, (kind) => NODE_KIND_LABELS[kind], (nodeKinds) => ({ ...current, nodeKinds })),
-    ...group('Links', GRAPH_EDGE_KINDS, current.edgeKinds, (kind) => EDGE_LOOKS[kind].description, (edgeKinds) => ({ ...current, edgeKinds })),
-    ...group('Priority', GRAPH_PRIORITIES, current.priorities, (priority) => PRIORITY_LABELS[priority], (priorities) => ({ ...current, priorities })),
+    ...group('Nodes', GRAPH_NODE_KINDS, current.nodeKinds, (kind) => NODE_KIND_LABELS[kind], (q) => q.nodeKinds, (q, nodeKinds) => ({ ...q, nodeKinds })),
+    ...group('Links', GRAPH_EDGE_KINDS, current.edgeKinds, (kind) => EDGE_LOOKS[kind].description, (q) => q.edgeKinds, (q, edgeKinds) => ({ ...q, edgeKinds })),
+    ...group('Priority', GRAPH_PRIORITIES, current.priorities, (priority) => PRIORITY_LABELS[priority], (q) => q.priorities,
+      (q, priorities) => ({ ...q, priorities })),
     element('h3', {}, 'PRDs'), element('div', { class: 'prd-list' }, ...prdChecks),
     element('h3', {}, 'Display'), sizeBy, labelBy,
   );
@@ -660,6 +682,8 @@ window.addEventListener('message', (event: MessageEvent<GraphPanelUpdate>) => {
       else hideDetails();
       break;
     case 'empty':
+      // The host took the query asked for and has nothing to draw: the next change builds on the drawn query again.
+      asked = undefined;
       cy.elements().remove();
       emptyMessage.textContent = message.message;
       emptyMessage.hidden = false;

@@ -90,7 +90,8 @@ export function graphView(graph: RequirementGraph, options: GraphViewOptions = {
 
   const cytoscape = toCytoscapeJson({ nodes: shown, edges });
   const cycles = cycleMarks(graph);
-  const problems = problemsByNode(graph, options.diagnostics ?? []);
+  const inScope = new Set(candidates.map((node) => node.key));
+  const problems = onShownNodes(graph, problemsByNode(graph, options.diagnostics ?? []), inScope, shownKeys);
   const nodes = cytoscape.elements.nodes.map(({ data }, i) => {
     const nodeProblems = problems.get(data.id);
     const classes = [
@@ -202,6 +203,26 @@ function problemsByNode(graph: RequirementGraph, diagnostics: readonly Diagnosti
     let problems = result.get(innermost.key);
     if (!problems) result.set(innermost.key, (problems = []));
     problems.push({ severity: diagnostic.severity, message: diagnostic.message });
+  }
+  return result;
+}
+
+/**
+ * A problem on a node of the scope that a filter or the cap hides (a section, by default) moves to the node's nearest
+ * shown container, named in the message, so that the container is marked. Problems of nodes out of scope are dropped.
+ */
+function onShownNodes(
+  graph: RequirementGraph, problems: Map<string, GraphViewProblem[]>, inScope: Set<string>, shownKeys: Set<string>,
+): Map<string, GraphViewProblem[]> {
+  const result = new Map<string, GraphViewProblem[]>();
+  for (const [key, nodeProblems] of problems) {
+    if (!inScope.has(key)) continue;
+    let target: string | undefined = key;
+    while (target !== undefined && !shownKeys.has(target)) target = graph.incoming(target, ['CONTAINS'])[0]?.from;
+    if (target === undefined) continue;
+    const label = graph.node(key)!.label;
+    const moved = target === key ? nodeProblems : nodeProblems.map((problem) => ({ ...problem, message: `${label}: ${problem.message}` }));
+    result.set(target, [...(result.get(target) ?? []), ...moved]);
   }
   return result;
 }

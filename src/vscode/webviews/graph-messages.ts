@@ -18,8 +18,9 @@ export function parseGraphRequest(value: unknown): GraphPanelRequest | string {
     case 'ready':
       return { type: 'ready' };
     case 'query': {
+      if (!isRequestId(value.id)) return 'query needs a numeric id';
       const query = parseGraphQuery(value.query);
-      return typeof query === 'string' ? query : { type: 'query', query };
+      return typeof query === 'string' ? query : { type: 'query', id: value.id, query };
     }
     case 'search':
       if (!isRequestId(value.id) || !isText(value.text)) return 'search needs a numeric id and a text of at most 1,000 characters';

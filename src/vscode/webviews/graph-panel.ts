@@ -95,7 +95,7 @@ class GraphPanel implements vscode.Disposable {
       case 'query':
         this.query = message.query;
         this.updateTitle();
-        return this.render(false);
+        return this.render(false, message.id);
       case 'search':
         return this.search(message.id, message.text);
       case 'details': {
@@ -120,7 +120,7 @@ class GraphPanel implements vscode.Disposable {
     this.indexTimer = setTimeout(() => void this.render(true).catch((error) => this.deps.log.error(`graph panel: update failed: ${error}`)), INDEX_CHANGE_DELAY_MS);
   }
 
-  private async render(update: boolean): Promise<void> {
+  private async render(update: boolean, answers?: number): Promise<void> {
     if (!this.ready || this.disposed) return;
     const index = await this.deps.index.current();
     if (!index) {
@@ -139,7 +139,7 @@ class GraphPanel implements vscode.Disposable {
     const prds = [...graph.nodes()].filter((node) => node.kind === 'prd').map((node) => ({ file: node.file, title: node.label }))
       .sort((a, b) => a.title.localeCompare(b.title));
     const focusNode = view.focus ? graph.node(view.focus) : undefined;
-    this.post({ type: 'graph', query, view, prds, update, focusLabel: focusNode ? requirementLabel(focusNode) : undefined });
+    this.post({ type: 'graph', query, view, prds, update, focusLabel: focusNode ? requirementLabel(focusNode) : undefined, answers });
   }
 
   private async search(id: number, text: string): Promise<void> {
