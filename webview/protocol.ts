@@ -17,8 +17,8 @@ export interface SearchViewFilters {
 }
 
 /** What the buttons of the view's states do. */
-export type SearchViewAction = 'indexWorkspace' | 'rebuildIndex' | 'openSettings' | 'showLog';
-export const SEARCH_VIEW_ACTIONS: readonly SearchViewAction[] = ['indexWorkspace', 'rebuildIndex', 'openSettings', 'showLog'];
+export type SearchViewAction = 'indexWorkspace' | 'rebuildIndex' | 'openSettings' | 'showLog' | 'openFolder';
+export const SEARCH_VIEW_ACTIONS: readonly SearchViewAction[] = ['indexWorkspace', 'rebuildIndex', 'openSettings', 'showLog', 'openFolder'];
 
 export interface SearchViewLines {
   start: number;

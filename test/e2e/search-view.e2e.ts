@@ -204,6 +204,34 @@ describe('Search view (real VS Code in headless Chromium)', function () {
   });
 });
 
+describe('Search view with no folder open (real VS Code in headless Chromium)', function () {
+  this.timeout(180_000);
+  const workbench = useWorkbench({});
+
+  it('asks for a folder, and its Open Folder button opens VS Code\'s folder dialog', async () => {
+    // No folder, no index to wait for: wait for the extension's contributions instead.
+    await workbench().page.locator('.activitybar .action-item a[aria-label^="cvPRD"]').waitFor({ timeout: 60_000 });
+    const view = await showSearchView(workbench());
+    await view.locator('#notice', { hasText: 'Open a folder that holds PRD files to search them.' }).waitFor({ timeout: 30_000 });
+    assert.ok(await view.locator('#query').isHidden(), 'no search field without anything to search');
+    await screenshotsInEveryTheme(workbench(), view, 'search-no-folder');
+    const page = workbench().page;
+    // The web workbench's folder dialog is a quick input titled "Open Folder" that takes a path.
+    const folderDialog = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Open Folder' });
+    await view.locator('#notice vscode-button', { hasText: 'Open Folder' }).click();
+    await folderDialog.waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    await folderDialog.waitFor({ state: 'hidden' });
+
+    // The PRD Explorer below says the same, not "No PRD files found yet".
+    const explorerWelcome = page.locator('.welcome-view-content', { hasText: 'Open a folder that holds PRD files to see them here.' });
+    await explorerWelcome.getByRole('button', { name: 'Open Folder' }).click({ timeout: 15_000 });
+    await folderDialog.waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByText('No PRD files found yet').count(), 0);
+  });
+});
+
 /** Runs Clear Index and confirms its dialog. */
 async function clearIndex(workbench: Workbench): Promise<void> {
   await workbench.runCommand('cvPRD: Clear Index');

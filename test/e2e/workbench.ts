@@ -13,6 +13,12 @@ export const E2E_ARTIFACTS_DIR = path.join(projectRoot, 'test-artifacts', 'e2e')
 
 export type ColorTheme = 'Default Light Modern' | 'Default Dark Modern' | 'Default High Contrast';
 /** The workbench's class for each theme's kind (`.monaco-workbench.vs-dark` ...). */
+/** Each theme's name in the Color Theme picker. */
+const THEME_LABEL: Record<ColorTheme, string> = {
+  'Default Light Modern': 'Light Modern',
+  'Default Dark Modern': 'Dark Modern',
+  'Default High Contrast': 'Dark High Contrast',
+};
 const THEME_CLASS: Record<ColorTheme, string> = {
   'Default Light Modern': 'vs',
   'Default Dark Modern': 'vs-dark',
@@ -20,8 +26,11 @@ const THEME_CLASS: Record<ColorTheme, string> = {
 };
 
 export interface WorkbenchOptions {
-  /** A fixture folder, relative to the project root; copied, so tests may edit, create and delete files in it. */
-  fixture: string;
+  /**
+   * A fixture folder, relative to the project root; copied, so tests may edit, create and delete files in it.
+   * Without one, VS Code opens a window with no folder.
+   */
+  fixture?: string;
   /** Workspace settings (.vscode/settings.json of the copy), merged over the fixture's own. */
   settings?: Record<string, unknown>;
   viewport?: { width: number; height: number };
@@ -39,8 +48,9 @@ export class Workbench {
 
   private constructor(
     readonly page: Page,
-    /** The throwaway copy of the fixture that VS Code has open. */
+    /** The throwaway copy of the fixture that VS Code has open (without a fixture: an empty folder, not open). */
     readonly workspace: string,
+    private readonly folderOpen: boolean,
     private readonly browser: Browser,
     private readonly server: VscodeServer,
     private readonly tempDir: string,
@@ -57,9 +67,9 @@ export class Workbench {
       if (!fs.existsSync(path.join(projectRoot, built))) throw new Error(`${built} is missing: run node esbuild.mjs first`);
     }
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvprd-e2e-'));
-    const fixture = path.join(projectRoot, options.fixture);
-    const workspace = path.join(tempDir, path.basename(fixture));
-    fs.cpSync(fixture, workspace, { recursive: true });
+    const workspace = path.join(tempDir, options.fixture ? path.basename(options.fixture) : 'empty');
+    if (options.fixture) fs.cpSync(path.join(projectRoot, options.fixture), workspace, { recursive: true });
+    else fs.mkdirSync(workspace);
     writeWorkspaceSettings(workspace, {
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
@@ -76,17 +86,17 @@ export class Workbench {
         permissions: ['clipboard-read', 'clipboard-write'],
       });
       const page = await context.newPage();
-      const workbench = new Workbench(page, workspace, browser, server, tempDir);
+      const workbench = new Workbench(page, workspace, options.fixture !== undefined, browser, server, tempDir);
       const payload = [['extensionDevelopmentPath', server.remoteUri(projectRoot)]];
-      await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(workspace)}` +
-        `&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+      const folder = options.fixture ? `folder=${encodeURIComponent(workspace)}&` : '';
+      await page.goto(`http://127.0.0.1:${server.port}/?${folder}payload=${encodeURIComponent(JSON.stringify(payload))}`);
       await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
       return workbench;
     } catch (error) {
       await browser?.close().catch(() => undefined);
       await server.stop();
       fs.rmSync(tempDir, { recursive: true, force: true });
-      throw new Error(`could not open VS Code on ${options.fixture}: ${(error as Error).message}\n` +
+      throw new Error(`could not open VS Code on ${options.fixture ?? 'no folder'}: ${(error as Error).message}\n` +
         `last lines of the server log:\n${server.logTail(20)}`);
     }
   }
@@ -166,9 +176,19 @@ export class Workbench {
     throw new Error(`no webview titled "${title}" within ${timeoutMs / 1000} s (frames: ${JSON.stringify(titles)})`);
   }
 
-  /** Switches the colour theme through the workspace settings and waits for the workbench to show it. */
+  /**
+   * Switches the colour theme through the workspace settings (with no folder open: with Preferences: Color Theme) and
+   * waits for the workbench to show it.
+   */
   async setColorTheme(theme: ColorTheme): Promise<void> {
-    writeWorkspaceSettings(this.workspace, { 'workbench.colorTheme': theme });
+    if (this.folderOpen) {
+      writeWorkspaceSettings(this.workspace, { 'workbench.colorTheme': theme });
+    } else {
+      await this.runCommand('Preferences: Color Theme');
+      // The list shows a few themes at a time: narrow it to the one asked for.
+      await this.page.locator('.quick-input-widget input').fill(THEME_LABEL[theme]);
+      await this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.getByText(THEME_LABEL[theme], { exact: true }) }).first().click();
+    }
     await this.page.locator(`.monaco-workbench.${THEME_CLASS[theme]}`).waitFor({ timeout: 15_000 });
   }
 

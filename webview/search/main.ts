@@ -463,7 +463,7 @@ function noticeContent(): Node[] {
     case undefined:
       return [h('p', { class: 'muted' }, 'Loading…')];
     case 'noFolder':
-      return [paragraph('Open a folder that holds PRD files to search them.')];
+      return [paragraph('Open a folder that holds PRD files to search them.'), h('div', { class: 'buttons' }, button('Open Folder', 'openFolder', 'folder-opened'))];
     case 'noPrds':
       return [
         paragraph('No PRD files were found in this workspace. cvPRD indexes the Markdown and Word files matching:'),

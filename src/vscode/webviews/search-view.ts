@@ -71,6 +71,9 @@ function runAction(service: WorkspaceIndexService, action: SearchViewAction): Th
       return vscode.commands.executeCommand('cvprd.rebuildIndex');
     case 'showLog':
       return vscode.commands.executeCommand('cvprd.showLog');
+    case 'openFolder':
+      // Without a folder argument VS Code asks for one with its folder dialog.
+      return vscode.commands.executeCommand('vscode.openFolder');
     case 'openSettings': {
       const { state } = service;
       return vscode.commands.executeCommand('workbench.action.openSettings', state.kind === 'error' && state.setting ? state.setting : SECTION);
