@@ -165,7 +165,8 @@ export type GraphPanelRequest =
   /** Double-click: the node's source at its line. */
   | { type: 'open'; key: string }
   /** png: a `data:image/png;base64,` URL from cy.png(); json: the text to save. */
-  | { type: 'export'; format: 'png' | 'json'; data: string };
+  | { type: 'export'; format: 'png' | 'json'; data: string }
+  | { type: 'runAction'; action: GraphPanelAction };
 
 /** Host -> webview. */
 export type GraphPanelUpdate =
@@ -179,5 +180,9 @@ export type GraphPanelUpdate =
   }
   | { type: 'searchResults'; id: number; keys: string[]; message?: string }
   | { type: 'details'; id: number; details?: GraphNodeDetails }
-  /** Nothing to draw, and why (no folder, index cleared, still indexing...). */
-  | { type: 'empty'; message: string };
+  /** Nothing to draw, why, and the action that changes it (a button). */
+  | { type: 'empty'; message: string; action?: GraphPanelAction };
+
+/** What the empty panel's button asks the host to do. */
+export type GraphPanelAction = 'indexWorkspace' | 'openFolder';
+export const GRAPH_PANEL_ACTIONS: readonly GraphPanelAction[] = ['indexWorkspace', 'openFolder'];

@@ -168,6 +168,30 @@ describe('Graph panel toolbar, filters and keyboard (real VS Code in headless Ch
     assert.equal(after.query?.focus, undefined, 'the cursor on FR-002 no longer moves the focus');
     assert.equal(after.query?.file, ACCOUNTS);
   });
+
+  it('says when the filters leave nothing to draw, and Reset Filters draws the graph again', async () => {
+    await panel.getByRole('button', { name: 'Filters and display' }).click();
+    const pane = panel.getByRole('complementary', { name: 'Filters' });
+    await setFilter(pane, 'PRDs', false);
+    await setFilter(pane, 'Requirements', false);
+    await panel.locator('.empty', { hasText: 'No nodes match the filters.' }).waitFor();
+    assert.equal((await readGraph(panel)).nodes.length, 0);
+    await panel.getByRole('button', { name: 'Reset Filters' }).click();
+    const graph = await waitForGraph(panel, (g) => g.nodes.some((n) => n.id === FR_003) && g.nodes.some((n) => n.id === `prd:${ACCOUNTS}`), 'PRDs and requirements again');
+    assert.deepEqual(graph.query?.nodeKinds, ['prd', 'requirement']);
+    assert.ok(await panel.locator('.empty').isHidden());
+    await panel.getByRole('button', { name: 'Filters and display' }).click();
+  });
+
+  it('after Clear Index says so with an Index Workspace button, which draws the graph again', async () => {
+    await workbench().clearIndex();
+    await panel.locator('.empty', { hasText: 'The index was cleared.' }).waitFor({ timeout: 30_000 });
+    assert.equal((await readGraph(panel)).nodes.length, 0);
+    await workbench().screenshot('graph-cleared');
+    await panel.getByRole('button', { name: 'Index Workspace' }).click();
+    await waitForGraph(panel, (g) => g.nodes.some((n) => n.id === FR_003), 'the graph drawn from the new index', 120_000);
+    assert.ok(await panel.locator('.empty').isHidden());
+  });
 });
 
 /**

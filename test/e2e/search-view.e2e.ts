@@ -170,7 +170,7 @@ describe('Search view (real VS Code in headless Chromium)', function () {
   });
 
   it('offers Index Workspace after Clear Index, shows progress while indexing, then searches again', async () => {
-    await clearIndex(workbench());
+    await workbench().clearIndex();
     await view.locator('#notice', { hasText: 'not indexed yet' }).waitFor();
     assert.equal(await view.locator('#query').isHidden(), true, 'no search field without an index');
     await screenshotsInEveryTheme(workbench(), view, 'search-not-indexed');
@@ -208,7 +208,7 @@ describe('Search view with no folder open (real VS Code in headless Chromium)', 
   this.timeout(180_000);
   const workbench = useWorkbench({});
 
-  it('asks for a folder, and its Open Folder button opens VS Code\'s folder dialog', async () => {
+  it('asks for a folder in the Search view, the PRD Explorer and a command that needs one, each with Open Folder, which opens the folder dialog', async () => {
     // No folder, no index to wait for: wait for the extension's contributions instead.
     await workbench().page.locator('.activitybar .action-item a[aria-label^="cvPRD"]').waitFor({ timeout: 60_000 });
     const view = await showSearchView(workbench());
@@ -229,14 +229,15 @@ describe('Search view with no folder open (real VS Code in headless Chromium)', 
     await folderDialog.waitFor({ timeout: 15_000 });
     await page.keyboard.press('Escape');
     assert.equal(await page.getByText('No PRD files found yet').count(), 0);
+
+    // A command that needs a folder says so, with the same button.
+    await workbench().runCommand('cvPRD: Show Graph');
+    const toast = page.locator('.notification-toast', { hasText: 'open a folder first' });
+    await toast.getByRole('button', { name: 'Open Folder' }).click({ timeout: 15_000 });
+    await folderDialog.waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
   });
 });
-
-/** Runs Clear Index and confirms its dialog. */
-async function clearIndex(workbench: Workbench): Promise<void> {
-  await workbench.runCommand('cvPRD: Clear Index');
-  await workbench.page.locator('.monaco-dialog-box').getByRole('button', { name: 'Clear Index' }).click();
-}
 
 async function showSearchView(workbench: Workbench): Promise<Frame> {
   await workbench.runCommand('cvPRD: Focus on Search View');

@@ -118,6 +118,12 @@ export class Workbench {
     await row.click();
   }
 
+  /** Runs Clear Index and confirms its dialog. */
+  async clearIndex(): Promise<void> {
+    await this.runCommand('cvPRD: Clear Index');
+    await this.page.locator('.monaco-dialog-box').getByRole('button', { name: 'Clear Index' }).click();
+  }
+
   /** Opens a workspace file through Quick Open and waits for its editor tab. */
   async openFile(relativePath: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');

@@ -11,6 +11,7 @@ describe('graph panel: the host checks every webview message', () => {
     assert.deepEqual(parseGraphRequest({ type: 'query', id: 7, query }), { type: 'query', id: 7, query });
     assert.deepEqual(parseGraphRequest({ type: 'export', format: 'png', data: 'data:image/png;base64,AAAA' }),
       { type: 'export', format: 'png', data: 'data:image/png;base64,AAAA' });
+    assert.deepEqual(parseGraphRequest({ type: 'runAction', action: 'indexWorkspace' }), { type: 'runAction', action: 'indexWorkspace' });
   });
 
   it('rejects malformed and unknown messages with a reason, never throwing', () => {
@@ -21,6 +22,7 @@ describe('graph panel: the host checks every webview message', () => {
       [{ type: 'search', id: '1', text: 'x' }, /numeric id/],
       [{ type: 'search', id: 1, text: 'x'.repeat(5000) }, /at most 1,000/],
       [{ type: 'open' }, /node key/],
+      [{ type: 'runAction', action: 'workbench.action.terminal.new' }, /indexWorkspace, openFolder/],
       [{ type: 'export', format: 'svg', data: '' }, /png or json/],
       [{ type: 'export', format: 'png', data: 'file:///etc/passwd' }, /data:image\/png/],
       [{ type: 'query', query: DEFAULT_GRAPH_QUERY }, /numeric id/],

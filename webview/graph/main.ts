@@ -3,7 +3,7 @@
 import cytoscape from 'cytoscape';
 import './graph.css';
 import {
-  GRAPH_EDGE_KINDS, GRAPH_NODE_CAP_STEP, GRAPH_NODE_KINDS, GRAPH_PRIORITIES,
+  DEFAULT_GRAPH_QUERY, GRAPH_EDGE_KINDS, GRAPH_NODE_CAP_STEP, GRAPH_NODE_KINDS, GRAPH_PRIORITIES, type GraphPanelAction,
   type GraphNodeDetails, type GraphPanelRequest, type GraphPanelUpdate, type GraphQuery, type GraphView, type GraphViewNodeData,
   type FocusDirection, type GraphViewProblem,
 } from '../protocol';
@@ -108,7 +108,11 @@ const toolbar = element('div', { class: 'toolbar' },
 const filters = element('aside', { class: 'filters', 'aria-label': 'Filters' });
 const graphContainer = element('div', { class: 'graph', 'aria-label': 'Requirements graph' });
 const legend = element('div', { class: 'legend', 'aria-label': 'Legend' });
-const emptyMessage = element('div', { class: 'empty', hidden: '' });
+const emptyText = element('p');
+const emptyAction = element('button', { class: 'primary', hidden: '' });
+const emptyMessage = element('div', { class: 'empty', hidden: '' }, emptyText, emptyAction);
+let onEmptyAction = (): void => undefined;
+emptyAction.addEventListener('click', () => onEmptyAction());
 const details = element('aside', { class: 'details', hidden: '', 'aria-label': 'Details' });
 const main = element('div', { class: 'main' }, filters, graphContainer, details, legend, emptyMessage);
 const statusText = element('span', { class: 'status-text' });
@@ -178,10 +182,14 @@ function draw(message: Extract<GraphPanelUpdate, { type: 'graph' }>, received: n
   query = message.query;
   lastView = message.view;
   state.query = message.query;
-  emptyMessage.hidden = message.view.elements.nodes.length > 0;
-  emptyMessage.textContent = 'No nodes match the filters.';
+  const wasEmpty = cy.nodes().empty();
+  if (message.view.elements.nodes.length > 0) emptyMessage.hidden = true;
+  else showEmpty('No nodes match the filters.', 'Reset Filters', () => changeQuery((base) => ({
+    ...base, nodeKinds: DEFAULT_GRAPH_QUERY.nodeKinds, edgeKinds: DEFAULT_GRAPH_QUERY.edgeKinds, priorities: DEFAULT_GRAPH_QUERY.priorities, prds: [],
+  })));
   const sameQuery = previous !== undefined && JSON.stringify(previous) === JSON.stringify(message.query);
-  if (message.update && sameQuery) {
+  // In place only over a drawing: nodes added to an empty one would all start at its centre.
+  if (message.update && sameQuery && !wasEmpty) {
     updateInPlace(message.view);
     finished('update', received);
   } else {
@@ -681,17 +689,29 @@ window.addEventListener('message', (event: MessageEvent<GraphPanelUpdate>) => {
       if (message.details) showDetails(message.details);
       else hideDetails();
       break;
-    case 'empty':
+    case 'empty': {
       // The host took the query asked for and has nothing to draw: the next change builds on the drawn query again.
       asked = undefined;
       cy.elements().remove();
-      emptyMessage.textContent = message.message;
-      emptyMessage.hidden = false;
+      const action = message.action;
+      showEmpty(message.message, action && EMPTY_ACTION_LABELS[action], () => action && vscode.postMessage({ type: 'runAction', action }));
       statusText.textContent = '';
       showMore.hidden = true;
       break;
+    }
   }
 });
+
+const EMPTY_ACTION_LABELS: Record<GraphPanelAction, string> = { indexWorkspace: 'Index Workspace', openFolder: 'Open Folder' };
+
+/** Says why nothing is drawn, with a button for what changes that. */
+function showEmpty(text: string, actionLabel: string | undefined, action: () => void): void {
+  emptyText.textContent = text;
+  emptyAction.hidden = actionLabel === undefined;
+  emptyAction.textContent = actionLabel ?? '';
+  onEmptyAction = action;
+  emptyMessage.hidden = false;
+}
 
 /** For the end-to-end tests and the benchmark: what Cytoscape holds now. */
 (window as unknown as { __cvprdGraphTestHook: () => unknown }).__cvprdGraphTestHook = () => ({

@@ -24,7 +24,9 @@ export async function openIndexOrExplain(deps: CommandDeps): Promise<PrdIndex | 
       if (chosen) void vscode.commands.executeCommand('cvprd.indexWorkspace');
     });
   } else {
-    void vscode.window.showInformationMessage('cvPRD works on the PRD files of a workspace folder: open a folder first.');
+    void vscode.window.showInformationMessage('cvPRD works on the PRD files of a workspace folder: open a folder first.', 'Open Folder').then((chosen) => {
+      if (chosen) void vscode.commands.executeCommand('vscode.openFolder');
+    });
   }
   return undefined;
 }

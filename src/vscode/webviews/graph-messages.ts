@@ -1,8 +1,8 @@
 // Checks what the graph webview sends before the host acts on it: a webview is untrusted input.
 import { MAX_FOCUS_DEPTH, MIN_FOCUS_DEPTH } from '../../core/graph/graph-view';
 import {
-  GRAPH_EDGE_KINDS, GRAPH_FOCUS_DIRECTIONS, GRAPH_MAX_NODE_CAP, GRAPH_NODE_KINDS, GRAPH_PRIORITIES,
-  type FocusDirection, type GraphPanelRequest, type GraphQuery,
+  GRAPH_EDGE_KINDS, GRAPH_FOCUS_DIRECTIONS, GRAPH_MAX_NODE_CAP, GRAPH_NODE_KINDS, GRAPH_PANEL_ACTIONS, GRAPH_PRIORITIES,
+  type FocusDirection, type GraphPanelAction, type GraphPanelRequest, type GraphQuery,
 } from '../../../webview/protocol';
 
 const MAX_TEXT = 1_000;
@@ -36,6 +36,9 @@ export function parseGraphRequest(value: unknown): GraphPanelRequest | string {
       if (typeof value.data !== 'string' || value.data.length > MAX_EXPORT_CHARS) return 'export data must be a string of at most 64 MB';
       if (value.format === 'png' && !value.data.startsWith('data:image/png;base64,')) return 'a png export must be a data:image/png;base64 URL';
       return { type: 'export', format: value.format, data: value.data };
+    case 'runAction':
+      if (!GRAPH_PANEL_ACTIONS.includes(value.action as GraphPanelAction)) return `runAction needs one of the actions ${GRAPH_PANEL_ACTIONS.join(', ')}`;
+      return { type: 'runAction', action: value.action as GraphPanelAction };
     default:
       return `unknown message type "${value.type}"`;
   }

@@ -112,6 +112,10 @@ class GraphPanel implements vscode.Disposable {
       }
       case 'export':
         return this.export(message.format, message.data);
+      case 'runAction':
+        // Without a folder argument VS Code asks for one with its folder dialog.
+        await vscode.commands.executeCommand(message.action === 'indexWorkspace' ? 'cvprd.indexWorkspace' : 'vscode.openFolder');
+        return;
     }
   }
 
@@ -124,9 +128,9 @@ class GraphPanel implements vscode.Disposable {
     if (!this.ready || this.disposed) return;
     const index = await this.deps.index.current();
     if (!index) {
-      const message = indexServiceOf(this.deps.index).cleared ? 'The index was cleared. Run "cvPRD: Index Workspace" to draw the graph again.'
-        : 'Open a folder with PRD files to see their graph.';
-      return this.post({ type: 'empty', message });
+      return this.post(indexServiceOf(this.deps.index).cleared
+        ? { type: 'empty', message: 'The index was cleared. Index the workspace to draw the graph again.', action: 'indexWorkspace' }
+        : { type: 'empty', message: 'Open a folder with PRD files to see their graph.', action: 'openFolder' });
     }
     const graph = index.graph();
     const { config } = this.deps;
