@@ -526,9 +526,11 @@ function showQuery(message: Extract<GraphPanelUpdate, { type: 'graph' }>): void 
   const { query: shown, view } = message;
   focusChip.hidden = !shown.focus;
   focusLabel.textContent = `Focus: ${message.focusLabel ?? shown.focus?.key ?? ''}`;
-  depthSelect.value = String(shown.focus?.depth ?? 1);
-  directionSelect.value = shown.focus?.direction ?? 'both';
-  follow.input.checked = (asked?.query ?? shown).followEditor;
+  // Controls show what was asked for, as the filter pane does.
+  const wanted = asked?.query ?? shown;
+  depthSelect.value = String(wanted.focus?.depth ?? 1);
+  directionSelect.value = wanted.focus?.direction ?? 'both';
+  follow.input.checked = wanted.followEditor;
   const drawn = view.elements.nodes.length;
   const scope = shown.focus ? 'focus' : shown.file ? shown.file : 'whole workspace';
   statusText.textContent = `${drawn} of ${view.matchedNodes} nodes · ${view.elements.edges.length} links · ${scope}`;
