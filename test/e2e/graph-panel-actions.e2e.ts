@@ -169,6 +169,46 @@ describe('Graph panel toolbar, filters and keyboard (real VS Code in headless Ch
     assert.equal(after.query?.file, ACCOUNTS);
   });
 
+  it('works from the keyboard: Enter in the search selects the best match, arrows move to the nearest node that way, Escape clears, Enter opens', async () => {
+    const search = panel.getByRole('searchbox', { name: 'Search requirements' });
+    await search.fill('password reset link');
+    await waitForGraph(panel, (g) => g.nodes.some((n) => /\bmatch\b/.test(n.classes)), 'a search match');
+    await search.press('Enter');
+    await panel.locator('.details h2', { hasText: 'FR-003' }).waitFor();
+    assert.deepEqual((await readGraph(panel)).selected, [FR_003], 'FR-003 Password reset, the best match, is selected');
+    await search.fill('');
+
+    const graphArea = panel.getByRole('application', { name: /^Requirements graph/ });
+    await graphArea.focus();
+    let graph = await readGraph(panel);
+    const from = graph.nodes.find((n) => n.id === FR_003)!;
+    // An arrow that has a node its way (within 45 degrees either side), and the nearest such node.
+    const ahead = (key: string) => graph.nodes.filter((n) => n.id !== from.id).map((n) => {
+      const [dx, dy] = [n.position.x - from.position.x, n.position.y - from.position.y];
+      const along = key === 'ArrowRight' ? dx : key === 'ArrowLeft' ? -dx : key === 'ArrowDown' ? dy : -dy;
+      const across = key === 'ArrowRight' || key === 'ArrowLeft' ? Math.abs(dy) : Math.abs(dx);
+      return { id: n.id, along, across, distance: Math.hypot(dx, dy) };
+    }).filter((n) => n.along > 0 && n.across <= n.along).sort((a, b) => a.distance - b.distance);
+    const arrow = ['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp'].find((key) => ahead(key).length > 0)!;
+    const expected = ahead(arrow)[0].id;
+    await graphArea.press(arrow);
+    graph = await waitForGraph(panel, (g) => g.selected[0] !== FR_003, `${arrow} to move the selection`);
+    assert.deepEqual(graph.selected, [expected], `${arrow} selects the nearest node that way`);
+    const target = graph.nodes.find((n) => n.id === expected)!;
+    await panel.locator('.details h2', { hasText: target.label }).waitFor();
+    await panel.getByRole('status').filter({ hasText: target.label }).waitFor({ state: 'attached' });
+
+    await graphArea.press('Escape');
+    await panel.locator('.details').waitFor({ state: 'hidden' });
+    assert.deepEqual((await readGraph(panel)).selected, []);
+
+    await graphArea.press(arrow);
+    graph = await waitForGraph(panel, (g) => g.selected.length === 1, 'an arrow to select a node again');
+    const chosen = graph.nodes.find((n) => n.id === graph.selected[0])!;
+    await graphArea.press('Enter');
+    await workbench().waitForActiveEditor(path.basename(String(chosen.data.file)), Number(chosen.data.line));
+  });
+
   it('says when the filters leave nothing to draw, and Reset Filters draws the graph again', async () => {
     await panel.getByRole('button', { name: 'Filters and display' }).click();
     const pane = panel.getByRole('complementary', { name: 'Filters' });

@@ -106,7 +106,12 @@ const toolbar = element('div', { class: 'toolbar' },
 );
 
 const filters = element('aside', { class: 'filters', 'aria-label': 'Filters' });
-const graphContainer = element('div', { class: 'graph', 'aria-label': 'Requirements graph' });
+const graphContainer = element('div', {
+  class: 'graph', tabindex: '0', role: 'application', 'aria-roledescription': 'graph',
+  'aria-label': 'Requirements graph: arrow keys move to the nearest node that way, Enter opens the selected node, Escape clears the selection',
+});
+/** Read out by screen readers: the node that selection moved to. */
+const announcer = element('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
 const legend = element('div', { class: 'legend', 'aria-label': 'Legend' });
 const emptyText = element('p');
 const emptyAction = element('button', { class: 'primary', hidden: '' });
@@ -119,7 +124,7 @@ const statusText = element('span', { class: 'status-text' });
 const showMore = element('button', { class: 'link', hidden: '' });
 const searchStatus = element('span', { class: 'search-status' });
 const statusbar = element('div', { class: 'statusbar' }, statusText, showMore, searchStatus);
-document.body.append(element('div', { class: 'app' }, toolbar, main, statusbar));
+document.body.append(element('div', { class: 'app' }, toolbar, main, statusbar), announcer);
 
 // Cytoscape adds a <style> element unless one with this id exists; the CSP would block it (graph.css has the rule).
 document.head.append(element('meta', { id: '__________cytoscape_stylesheet' }));
@@ -477,6 +482,7 @@ function showDetails(info: GraphNodeDetails): void {
   details.replaceChildren(close, ...children);
   details.hidden = false;
   detailsKey = info.key;
+  announcer.textContent = `${heading.textContent}. ${facts}. ${info.links.length} links.`;
   revealBesideDetails(node);
 }
 
@@ -486,6 +492,62 @@ function revealBesideDetails(node: cytoscape.CollectionReturnValue): void {
   const x = (node as unknown as cytoscape.NodeSingular).renderedPosition().x;
   const paneLeft = details.offsetLeft;
   if (x > paneLeft - 30) cy.panBy({ x: paneLeft - 60 - x, y: 0 });
+}
+
+// ---- Keyboard ----
+
+const ARROW_DIRECTIONS: Record<string, { x: number; y: number }> = {
+  ArrowRight: { x: 1, y: 0 }, ArrowLeft: { x: -1, y: 0 }, ArrowDown: { x: 0, y: 1 }, ArrowUp: { x: 0, y: -1 },
+};
+
+graphContainer.addEventListener('keydown', (event) => {
+  const selected = cy.nodes(':selected');
+  const direction = ARROW_DIRECTIONS[event.key];
+  if (direction) {
+    event.preventDefault();
+    const next = selected.empty() ? startNode() : nearestTowards(selected[0], direction);
+    if (next) selectNode(next.id());
+  } else if (event.key === 'Enter' && selected.nonempty()) {
+    event.preventDefault();
+    vscode.postMessage({ type: 'open', key: selected[0].id() });
+  } else if (event.key === 'Escape' && selected.nonempty()) {
+    event.preventDefault();
+    selected.unselect();
+    hideDetails();
+  }
+});
+
+/** Where the arrow keys start: the focus node, else the node nearest the middle of the view. */
+function startNode(): cytoscape.NodeSingular | undefined {
+  const focus = query?.focus ? cy.getElementById(query.focus.key) : cy.collection();
+  if (focus.nonempty()) return focus[0] as cytoscape.NodeSingular;
+  const { x1, x2, y1, y2 } = cy.extent();
+  let best: cytoscape.NodeSingular | undefined;
+  let bestDistance = Infinity;
+  cy.nodes().forEach((node) => {
+    const { x, y } = node.position();
+    const distance = (x - (x1 + x2) / 2) ** 2 + (y - (y1 + y2) / 2) ** 2;
+    if (distance < bestDistance) [best, bestDistance] = [node, distance];
+  });
+  return best;
+}
+
+/** The nearest node within 45 degrees either side of `direction` from `from`. */
+function nearestTowards(from: cytoscape.NodeSingular, direction: { x: number; y: number }): cytoscape.NodeSingular | undefined {
+  const origin = from.position();
+  let best: cytoscape.NodeSingular | undefined;
+  let bestDistance = Infinity;
+  cy.nodes().forEach((node) => {
+    if (node.id() === from.id()) return;
+    const dx = node.position().x - origin.x;
+    const dy = node.position().y - origin.y;
+    const along = dx * direction.x + dy * direction.y;
+    const across = Math.abs(dx * direction.y - dy * direction.x);
+    if (along <= 0 || across > along) return;
+    const distance = dx ** 2 + dy ** 2;
+    if (distance < bestDistance) [best, bestDistance] = [node, distance];
+  });
+  return best;
 }
 
 /** A linked node: selected and centred when it is drawn, else the focus moves to it. */
@@ -628,7 +690,15 @@ searchInput.addEventListener('input', () => {
 searchInput.addEventListener('keydown', (event) => {
   if (event.key !== 'Enter') return;
   const matched = cy.nodes('.match');
-  if (matched.nonempty()) cy.fit(matched, 60);
+  if (matched.empty()) return;
+  cy.fit(matched, 60);
+  // The best match drawn, selected: arrow keys in the graph go on from there.
+  const best = searchMatches.find((key) => cy.getElementById(key).nonempty());
+  if (best) {
+    cy.elements(':selected').unselect();
+    cy.getElementById(best).select();
+    requestDetails(best);
+  }
 });
 
 function runSearch(): void {
@@ -650,7 +720,7 @@ function applySearchMatches(): void {
   });
   const drawn = cy.nodes('.match').length;
   searchStatus.textContent = searchMatches.length === 0 ? (searchInput.value.trim() ? 'No matches' : '')
-    : `${searchMatches.length} matches, ${drawn} in view${drawn > 0 ? ' (Enter: zoom to them)' : ''}`;
+    : `${searchMatches.length} matches, ${drawn} in view${drawn > 0 ? ' (Enter: zoom to them, select the best)' : ''}`;
 }
 
 // ---- Export ----
