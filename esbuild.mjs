@@ -50,7 +50,6 @@ const builds = [
 function copyCodicons() {
   mkdirSync('out/webview/codicons', { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${file}`, `out/webview/codicons/${file}`);
-  cpSync('webview/search/search.css', 'out/webview/search.css');
 }
 copyCodicons();
 

@@ -12,6 +12,7 @@ import type { EdgeKind, Priority } from '../src/core/types';
 import { CHROMIUM, CHROMIUM_FLAGS, loadPlaywright } from '../test/vscode-host/server.mjs';
 import { seededRandom } from '../test/support/random-vectors';
 import { DEFAULT_GRAPH_QUERY, type GraphPanelUpdate, type GraphQuery } from '../webview/protocol';
+import { percentile } from './stats';
 
 const projectRoot = path.resolve(__dirname, '..');
 const script = path.join(projectRoot, 'out', 'webview', 'graph.js');
@@ -21,7 +22,7 @@ const WHEEL_STEPS = 20;
 const DRAG_STEPS = 120;
 
 /** `nodes` nodes (one PRD per 100) and `edges` edges: each requirement's CONTAINS, the rest random typed links. */
-export function syntheticGraph(nodes: number, edges: number, seed = 7): RequirementGraph {
+function syntheticGraph(nodes: number, edges: number, seed = 7): RequirementGraph {
   const random = seededRandom(seed);
   const graph = new RequirementGraph();
   const prdCount = Math.max(1, Math.round(nodes / 100));
@@ -63,11 +64,6 @@ function graphMessage(graph: RequirementGraph, query: GraphQuery): GraphPanelUpd
 }
 
 const ms = (value: number) => `${Math.round(value)} ms`;
-
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 interface Phases {
   addMs: number;
@@ -196,9 +192,7 @@ async function main(): Promise<void> {
     + `${os.cpus().length} cores; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (started at ${startLoad})`);
 }
 
-if (require.main === module) {
-  main().catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -15,6 +15,7 @@ import { startFalkorDb } from '../test/support/falkordb-server';
 import { snapshotOfParsed } from '../test/support/parsed-snapshot';
 import { seededRandom } from '../test/support/random-vectors';
 import { parseCorpus } from './corpus-chunks';
+import { percentile } from './stats';
 
 const projectRoot = path.resolve(__dirname, '..');
 const corpus = path.resolve(projectRoot, '..', 'shared', 'corpus');
@@ -24,11 +25,6 @@ const SECTION_END = '<!-- bench/graph-store.ts: end -->';
 const QUERY_SAMPLES = 200;
 const CYCLE_SAMPLES = 10;
 const SCALE_COPIES = 10;
-
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 const ms = (x: number) => (x < 1 ? `${Math.round(x * 1000)} µs` : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
 

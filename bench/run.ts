@@ -14,6 +14,7 @@ import { PrdStore } from '../src/core/store/prd-store';
 import type { ParsedPrd, VectorRecord } from '../src/core/types';
 import { parseCorpus } from './corpus-chunks';
 import type { IndexChildInput, IndexChildResult } from './index-child';
+import { percentile } from './stats';
 import { randomUnitVector, seededRandom } from '../test/support/random-vectors';
 
 const projectRoot = path.resolve(__dirname, '..');
@@ -36,11 +37,6 @@ const add = (figure: string, value: string, target = ''): void => {
   console.log(`  ${figure}: ${value}${target ? `   (target ${target})` : ''}`);
 };
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
-
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 function loadAverage(): string {
   return os.loadavg().map((x) => x.toFixed(2)).join(' / ');

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { installServer } from '../test/vscode-host/install-server.mjs';
 import { projectRoot } from '../test/vscode-host/paths.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS, loadPlaywright, sleep, VscodeServer } from '../test/vscode-host/server.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS, loadPlaywright, sleep, VscodeServer, webviewFrame } from '../test/vscode-host/server.mjs';
 
 const SAMPLES = path.join(projectRoot, 'samples');
 const ARTIFACTS_DIR = path.join(projectRoot, 'test-artifacts');
@@ -78,18 +78,6 @@ async function showProblems(page) {
   const statusItem = page.locator('[id="status.problems"]');
   const summary = (await statusItem.count()) > 0 ? (await statusItem.first().getAttribute('aria-label'))?.trim() : undefined;
   return { count, summary, rows: await rowLabels(rows) };
-}
-
-/** The frame of the webview whose document title is `title` (webviews are iframes of the workbench page). */
-async function webviewFrame(page, title) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (frame !== page.mainFrame() && await frame.title().catch(() => '') === title) return frame;
-    }
-    await sleep(200);
-  }
-  throw new Error(`the ${title} webview did not appear within 30 s`);
 }
 
 async function runCommand(page, label) {

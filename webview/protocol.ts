@@ -92,7 +92,7 @@ export type SearchViewUpdate =
 import type { FocusDirection, GraphView, PriorityFilter } from '../src/core/graph/graph-view';
 import type { EdgeKind, NodeKind } from '../src/core/types';
 
-export type { FocusDirection, GraphView, GraphViewElements, GraphViewNodeData, GraphViewEdgeData, GraphViewProblem, PriorityFilter } from '../src/core/graph/graph-view';
+export type { FocusDirection, GraphView, GraphViewNodeData, GraphViewProblem, PriorityFilter } from '../src/core/graph/graph-view';
 export type { EdgeKind, NodeKind } from '../src/core/types';
 
 export const GRAPH_NODE_KINDS: readonly NodeKind[] = ['prd', 'section', 'requirement'];
@@ -128,6 +128,11 @@ export const DEFAULT_GRAPH_QUERY: GraphQuery = {
   maxNodes: GRAPH_NODE_CAP_STEP,
   followEditor: false,
 };
+
+/** `query` focused on the node `key` instead of scoped to a file; depth and direction stay as they were (or the defaults). */
+export function focusOn(query: GraphQuery, key: string): GraphQuery {
+  return { ...query, file: undefined, focus: { key, depth: query.focus?.depth ?? 1, direction: query.focus?.direction ?? 'both' } };
+}
 
 export interface GraphNodeLink {
   direction: 'out' | 'in';

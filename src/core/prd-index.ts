@@ -70,7 +70,7 @@ export class PrdIndex {
         get modelId() { return index.embedder.modelId; },
         graph: () => this.graph(),
         embeddedVectors: () => this.vectorIndex,
-        embeddedGraph: () => new EmbeddedGraphStore(this.graph()),
+        embeddedGraph: () => this.embeddedGraphStore(),
         logger: this.logger,
         autoSync: options.remoteAutoSync ?? true,
       });
@@ -120,7 +120,11 @@ export class PrdIndex {
    * or the remote one while it answers and is in step with the index. graph() stays the embedded graph.
    */
   get graphStore(): GraphStore {
-    return this.remote ? this.remote.graphStore() : new EmbeddedGraphStore(this.graph());
+    return this.remote ? this.remote.graphStore() : this.embeddedGraphStore();
+  }
+
+  private embeddedGraphStore(): GraphStore {
+    return new EmbeddedGraphStore(this.graph());
   }
 
   /** Each configured remote store's state (empty without remote stores). */

@@ -2,10 +2,13 @@
 // and drives it where Cytoscape drew it: shared by the graph panel's end-to-end files.
 import { strict as assert } from 'node:assert';
 import type { Frame } from 'playwright-core';
+import type { GraphQuery } from '../../webview/protocol';
+import { sleep } from '../vscode-host/server.mjs';
 import type { Workbench } from './workbench';
 
+export { requirementKey as requirementNodeKey } from '../../src/core/graph/requirement-graph';
+
 export const GRAPH_PANEL_TITLE = 'cvPRD Graph';
-export const requirementNodeKey = (file: string, id: string) => `req:${file}::${id}`;
 
 export interface HookNode {
   id: string;
@@ -28,14 +31,7 @@ export interface HookState {
   selected: string[];
   viewport: { zoom: number; pan: { x: number; y: number } };
   renders: { count: number; kind: string };
-  query?: {
-    focus?: { key: string; depth: number; direction: string };
-    file?: string;
-    nodeKinds: string[];
-    edgeKinds: string[];
-    priorities: string[];
-    followEditor: boolean;
-  };
+  query?: GraphQuery;
 }
 
 export function node(graph: HookState, id: string): HookNode {
@@ -59,7 +55,7 @@ export async function waitForGraph(panel: Frame, condition: (graph: HookState) =
     if (Date.now() > deadline) {
       throw new Error(`timed out waiting for ${what} (last drawing: ${last?.nodes.length} nodes, query ${JSON.stringify(last?.query)})`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 }
 

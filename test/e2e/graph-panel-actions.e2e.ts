@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import cytoscape from 'cytoscape';
 import type { Frame } from 'playwright-core';
+import { sleep } from '../vscode-host/server.mjs';
 import { readGraph, requirementNodeKey, showGraphBeside, waitForGraph, type HookState } from './graph-hook';
 import { E2E_ARTIFACTS_DIR, useWorkbench, type Workbench } from './workbench';
 
@@ -26,7 +27,6 @@ describe('Graph panel toolbar, filters and keyboard (real VS Code in headless Ch
   let panel: Frame;
 
   before(async function () {
-    this.timeout(180_000);
     // The open PRD also gives Follow editor something to follow.
     panel = await showGraphBeside(workbench(), ACCOUNTS, (graph) => graph.renders.count > 0 && graph.nodes.length === WHOLE_GRAPH_NODES);
   });
@@ -163,7 +163,7 @@ describe('Graph panel toolbar, filters and keyboard (real VS Code in headless Ch
     await waitForGraph(panel, (g) => g.query?.followEditor === false, 'Follow editor off');
     await workbench().goToLine(path.basename(ACCOUNTS), 19);
     // Following waits 250 ms for the cursor to rest; give it well over that to (wrongly) move the focus.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     const after: HookState = await readGraph(panel);
     assert.equal(after.query?.focus, undefined, 'the cursor on FR-002 no longer moves the focus');
     assert.equal(after.query?.file, ACCOUNTS);
@@ -244,7 +244,7 @@ async function saveThroughDialog(workbench: Workbench, proposedName: string, fil
   // The dialog shows the folder first and completes the proposed path once it has listed the folder.
   const proposed = path.join(workbench.workspace, proposedName);
   const shownBy = Date.now() + 10_000;
-  while (await input.inputValue() !== proposed && Date.now() < shownBy) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (await input.inputValue() !== proposed && Date.now() < shownBy) await sleep(100);
   assert.equal(await input.inputValue(), proposed, 'the dialog proposes a file in the workspace');
   const file = path.join(workbench.workspace, fileName);
   await input.fill(file);
@@ -253,7 +253,7 @@ async function saveThroughDialog(workbench: Workbench, proposedName: string, fil
   const deadline = Date.now() + 15_000;
   while (!fs.existsSync(file) || fs.statSync(file).size === 0) {
     if (Date.now() > deadline) throw new Error(`${fileName} was not written to the workspace`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   return file;
 }

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
+import { sleep } from '../vscode-host/server.mjs';
 import { clickNode, GRAPH_PANEL_TITLE as PANEL_TITLE, node, readGraph, requirementNodeKey as key, showGraphBeside, waitForGraph } from './graph-hook';
 import { useWorkbench } from './workbench';
 
@@ -24,7 +25,6 @@ describe('Graph panel (real VS Code in headless Chromium)', function () {
   let panel: Frame;
 
   before(async function () {
-    this.timeout(180_000);
     panel = await showGraphBeside(workbench(), ACCOUNTS, (graph) => graph.renders.count > 0);
   });
 
@@ -114,7 +114,7 @@ describe('Graph panel (real VS Code in headless Chromium)', function () {
     for (const [theme, name, bodyClass] of [['Default Dark Modern', 'dark', 'vscode-dark'], ['Default High Contrast', 'hc', 'vscode-high-contrast']] as const) {
       await workbench().setColorTheme(theme);
       await panel.locator(`body.${bodyClass}`).waitFor();
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
       await workbench().screenshot(`graph-${name}`);
     }
     await workbench().setColorTheme('Default Light Modern');

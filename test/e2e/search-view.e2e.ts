@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
+import { sleep } from '../vscode-host/server.mjs';
 import { useWorkbench, type ColorTheme, type Workbench } from './workbench';
 
 const VIEW_TITLE = 'cvPRD Search';
@@ -20,7 +21,6 @@ describe('Search view (real VS Code in headless Chromium)', function () {
   let view: Frame;
 
   before(async function () {
-    this.timeout(180_000);
     await workbench().waitForIndex();
     view = await showSearchView(workbench());
   });
@@ -182,17 +182,17 @@ describe('Search view (real VS Code in headless Chromium)', function () {
   });
 
   it('explains where it looks for PRDs when none is found, with a button to the settings', async () => {
-    editWorkspaceSettings(workbench(), { 'cvprd.include': ['no-such-folder/**/*.md'] });
+    workbench().editSettings({ 'cvprd.include': ['no-such-folder/**/*.md'] });
     await view.locator('#notice', { hasText: 'No PRD files were found' }).waitFor({ timeout: 60_000 });
     assert.deepEqual(await view.locator('#notice .patterns li').allInnerTexts(), ['no-such-folder/**/*.md']);
     await view.locator('#notice vscode-button', { hasText: 'Change Settings' }).waitFor();
     await screenshotsInEveryTheme(workbench(), view, 'search-no-prds');
-    editWorkspaceSettings(workbench(), { 'cvprd.include': undefined });
+    workbench().editSettings({ 'cvprd.include': undefined });
     await view.locator('#query').waitFor({ timeout: 60_000 });
   });
 
   it('shows an index error with the action that fixes it', async () => {
-    editWorkspaceSettings(workbench(), { 'cvprd.idPatterns': ['FR-(\\d+'] });
+    workbench().editSettings({ 'cvprd.idPatterns': ['FR-(\\d+'] });
     // The extension asks for a rebuild once it sees the changed setting; the rebuild then fails on the pattern.
     const prompt = workbench().page.locator('.notifications-toasts .notification-toast', { hasText: 'take effect once the index is rebuilt' });
     await prompt.getByRole('button', { name: 'Rebuild Index' }).click({ timeout: 30_000 });
@@ -200,7 +200,7 @@ describe('Search view (real VS Code in headless Chromium)', function () {
     assert.match(await view.locator('#notice .banner.error').innerText(), /FR-\(\\d\+/);
     await view.locator('#notice vscode-button', { hasText: 'Open Settings' }).waitFor();
     await screenshotsInEveryTheme(workbench(), view, 'search-error');
-    editWorkspaceSettings(workbench(), { 'cvprd.idPatterns': undefined });
+    workbench().editSettings({ 'cvprd.idPatterns': undefined });
   });
 });
 
@@ -284,7 +284,7 @@ async function waitUntil(condition: () => Promise<boolean>, what: string, timeou
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 
@@ -308,15 +308,4 @@ async function screenshotsInEveryTheme(workbench: Workbench, view: Frame, name: 
   }
   await workbench.setColorTheme('Default Light Modern');
   await view.locator('body.vscode-light').waitFor();
-}
-
-/** Sets (or, with undefined, removes) workspace settings of the open copy. */
-function editWorkspaceSettings(workbench: Workbench, changes: Record<string, unknown>): void {
-  const file = path.join(workbench.workspace, '.vscode', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) delete settings[key];
-    else settings[key] = value;
-  }
-  fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
 }

@@ -7,18 +7,18 @@ import * as path from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { installServer } from '../vscode-host/install-server.mjs';
 import { projectRoot } from '../vscode-host/paths.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS, loadPlaywright, sleep, VscodeServer } from '../vscode-host/server.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS, loadPlaywright, sleep, VscodeServer, webviewFrame } from '../vscode-host/server.mjs';
 
 export const E2E_ARTIFACTS_DIR = path.join(projectRoot, 'test-artifacts', 'e2e');
 
 export type ColorTheme = 'Default Light Modern' | 'Default Dark Modern' | 'Default High Contrast';
-/** The workbench's class for each theme's kind (`.monaco-workbench.vs-dark` ...). */
 /** Each theme's name in the Color Theme picker. */
 const THEME_LABEL: Record<ColorTheme, string> = {
   'Default Light Modern': 'Light Modern',
   'Default Dark Modern': 'Dark Modern',
   'Default High Contrast': 'Dark High Contrast',
 };
+/** The workbench's class for each theme's kind (`.monaco-workbench.vs-dark` ...). */
 const THEME_CLASS: Record<ColorTheme, string> = {
   'Default Light Modern': 'vs',
   'Default Dark Modern': 'vs-dark',
@@ -169,17 +169,7 @@ export class Workbench {
    * ask again after hiding one). Frame has locator(), evaluate(), waitForFunction().
    */
   async webview(title: string, timeoutMs = 30_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      for (const frame of this.page.frames()) {
-        if (frame === this.page.mainFrame() || frame.isDetached()) continue;
-        const frameTitle = await frame.title().catch(() => undefined);
-        if (frameTitle === title) return frame;
-      }
-      await sleep(200);
-    }
-    const titles = await Promise.all(this.page.frames().map((frame) => frame.title().catch(() => '?')));
-    throw new Error(`no webview titled "${title}" within ${timeoutMs / 1000} s (frames: ${JSON.stringify(titles)})`);
+    return webviewFrame(this.page, title, timeoutMs);
   }
 
   /**
@@ -188,7 +178,7 @@ export class Workbench {
    */
   async setColorTheme(theme: ColorTheme): Promise<void> {
     if (this.folderOpen) {
-      writeWorkspaceSettings(this.workspace, { 'workbench.colorTheme': theme });
+      this.editSettings({ 'workbench.colorTheme': theme });
     } else {
       await this.runCommand('Preferences: Color Theme');
       // The list shows a few themes at a time: narrow it to the one asked for.
@@ -196,6 +186,11 @@ export class Workbench {
       await this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.getByText(THEME_LABEL[theme], { exact: true }) }).first().click();
     }
     await this.page.locator(`.monaco-workbench.${THEME_CLASS[theme]}`).waitFor({ timeout: 15_000 });
+  }
+
+  /** Sets (or, with undefined, removes) workspace settings of the open copy. */
+  editSettings(changes: Record<string, unknown>): void {
+    writeWorkspaceSettings(this.workspace, changes);
   }
 
   /** Saves test-artifacts/e2e/<name>.png (of `target`, or the whole window) and returns its path. */
@@ -244,6 +239,7 @@ export class Workbench {
   }
 }
 
+/** Merges `settings` over .vscode/settings.json of `workspace`; JSON.stringify drops a key set to undefined. */
 function writeWorkspaceSettings(workspace: string, settings: Record<string, unknown>): void {
   const file = path.join(workspace, '.vscode', 'settings.json');
   const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> : {};

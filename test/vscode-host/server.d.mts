@@ -3,6 +3,7 @@ export declare const CHROMIUM: string;
 export declare const CHROMIUM_FLAGS: string[];
 export declare function sleep(ms: number): Promise<void>;
 export declare function loadPlaywright(): typeof import('playwright-core');
+export declare function webviewFrame(page: import('playwright-core').Page, title: string, timeoutMs?: number): Promise<import('playwright-core').Frame>;
 export declare class VscodeServer {
   constructor(tempDir: string, resultsFile: string | undefined, cwd: string);
   readonly tempDir: string;

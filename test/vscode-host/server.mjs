@@ -1,5 +1,6 @@
 // The VS Code server (from the cache install-server.mjs fills) and the headless Chromium that shows its web
-// workbench: shared by run.mjs (tests in the extension host) and scripts/demo-vscode.mjs (the extension on samples/).
+// workbench: shared by run.mjs (tests in the extension host), the e2e suites (test/e2e) and scripts/demo-vscode.mjs
+// (the extension on samples/).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -121,4 +122,21 @@ export class VscodeServer {
 
 export function loadPlaywright() {
   return createRequire(import.meta.url)('playwright-core');
+}
+
+/**
+ * The content frame of the webview whose document title is `title` (webviews are frames of the workbench page; they
+ * are re-created when shown again, so ask again after hiding one).
+ */
+export async function webviewFrame(page, title, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame() || frame.isDetached()) continue;
+      if (await frame.title().catch(() => undefined) === title) return frame;
+    }
+    await sleep(200);
+  }
+  const titles = await Promise.all(page.frames().map((frame) => frame.title().catch(() => '?')));
+  throw new Error(`no webview titled "${title}" within ${timeoutMs / 1000} s (frames: ${JSON.stringify(titles)})`);
 }

@@ -3,12 +3,12 @@
 import cytoscape from 'cytoscape';
 import './graph.css';
 import {
-  DEFAULT_GRAPH_QUERY, GRAPH_EDGE_KINDS, GRAPH_NODE_CAP_STEP, GRAPH_NODE_KINDS, GRAPH_PRIORITIES, type GraphPanelAction,
+  DEFAULT_GRAPH_QUERY, GRAPH_EDGE_KINDS, GRAPH_NODE_CAP_STEP, GRAPH_NODE_KINDS, GRAPH_PRIORITIES, focusOn, type GraphPanelAction,
   type GraphNodeDetails, type GraphPanelRequest, type GraphPanelUpdate, type GraphQuery, type GraphView, type GraphViewNodeData,
   type FocusDirection, type GraphViewProblem,
 } from '../protocol';
 import { EDGE_LOOKS, LABELLED, NODE_COLOURS, graphStyle, labelsReadable, type LabelBy, type SizeBy } from './graph-style';
-import { button, checkbox, element, select } from './dom';
+import { button, checkbox, element, select } from '../dom';
 import { forceLayout } from './force-layout';
 
 type LayoutName = 'force' | 'breadthfirst' | 'concentric' | 'cose';
@@ -132,13 +132,12 @@ document.head.append(element('meta', { id: '__________cytoscape_stylesheet' }));
 let cy = createCytoscape(0, 0);
 
 function createCytoscape(nodeCount: number, edgeCount: number): cytoscape.Core {
-  const big = edgeCount > SIMPLE_EDGE_LIMIT;
   const instance = cytoscape({
     container: graphContainer,
-    style: graphStyle({ sizeBy: state.sizeBy, labelBy: state.labelBy, simpleEdges: big, lazyLabels: nodeCount > LAZY_LABEL_NODE_LIMIT }),
+    style: styleFor(nodeCount, edgeCount),
     minZoom: 0.02,
     maxZoom: 5,
-    hideEdgesOnViewport: big,
+    hideEdgesOnViewport: edgeCount > SIMPLE_EDGE_LIMIT,
     boxSelectionEnabled: false,
     // Two clicks this close are a double click (open the source), and only then is a single click's details pane shown.
     multiClickDebounceTime: DOUBLE_CLICK_MS,
@@ -148,7 +147,12 @@ function createCytoscape(nodeCount: number, edgeCount: number): cytoscape.Core {
 }
 
 function restyle(): void {
-  cy.style(graphStyle({ sizeBy: state.sizeBy, labelBy: state.labelBy, simpleEdges: cy.edges().length > SIMPLE_EDGE_LIMIT, lazyLabels: lazyLabels() }));
+  cy.style(styleFor(cy.nodes().length, cy.edges().length));
+}
+
+/** The stylesheet for a drawing of this size, with the chosen display options. */
+function styleFor(nodeCount: number, edgeCount: number): cytoscape.StylesheetJson {
+  return graphStyle({ sizeBy: state.sizeBy, labelBy: state.labelBy, simpleEdges: edgeCount > SIMPLE_EDGE_LIMIT, lazyLabels: nodeCount > LAZY_LABEL_NODE_LIMIT });
 }
 
 function lazyLabels(): boolean {
@@ -578,10 +582,6 @@ function changeQuery(change: (base: GraphQuery) => GraphQuery): void {
   vscode.postMessage({ type: 'query', id: asked.id, query: asked.query });
 }
 
-function focusOn(base: GraphQuery, key: string): GraphQuery {
-  return { ...base, file: undefined, focus: { key, depth: base.focus?.depth ?? 1, direction: base.focus?.direction ?? 'both' } };
-}
-
 // ---- Toolbar, filters, legend, status ----
 
 function showQuery(message: Extract<GraphPanelUpdate, { type: 'graph' }>): void {
@@ -614,21 +614,20 @@ const NODE_KIND_LABELS = { prd: 'PRDs', section: 'Sections', requirement: 'Requi
 const PRIORITY_LABELS = { critical: 'Critical (P0)', high: 'High (P1)', medium: 'Medium (P2)', low: 'Low (P3)', none: 'No priority' };
 
 function showFilters(prds?: { file: string; title: string }[]): void {
+  if (prds) lastPrds = prds;
   filters.hidden = !state.filtersOpen;
   filtersButton.setAttribute('aria-pressed', String(state.filtersOpen));
   // Ticks show what was asked for: a drawing of an earlier click must not untick a later one.
   const current = asked?.query ?? query;
-  if (!current || (!state.filtersOpen && !prds)) return;
+  if (!current || !state.filtersOpen) return;
   const toggle = <T>(list: T[], value: T, on: boolean): T[] => (on ? [...list, value] : list.filter((item) => item !== value));
   const group = <T extends string>(title: string, values: readonly T[], selected: T[], label: (value: T) => string, list: (query: GraphQuery) => T[],
     set: (query: GraphQuery, list: T[]) => GraphQuery) =>
     [element('h3', {}, title), ...values.map((value) => checkbox(label(value), selected.includes(value), (on) => changeQuery((base) => set(base, toggle(list(base), value, on)))).label)];
-  const allPrds = prds ?? lastPrds;
-  lastPrds = allPrds;
-  const prdChecks = allPrds.map((prd) => checkbox(prd.title, current.prds.length === 0 || current.prds.includes(prd.file), (on) => changeQuery((base) => {
-    const chosen = base.prds.length === 0 ? allPrds.map((p) => p.file) : base.prds;
+  const prdChecks = lastPrds.map((prd) => checkbox(prd.title, current.prds.length === 0 || current.prds.includes(prd.file), (on) => changeQuery((base) => {
+    const chosen = base.prds.length === 0 ? lastPrds.map((p) => p.file) : base.prds;
     const next = toggle(chosen, prd.file, on);
-    return { ...base, prds: next.length === allPrds.length ? [] : next };
+    return { ...base, prds: next.length === lastPrds.length ? [] : next };
   })).label);
   const sizeBy = select('Size by', [['priority', 'Size by priority'], ['degree', 'Size by links']], state.sizeBy);
   sizeBy.addEventListener('change', () => {

@@ -14,11 +14,12 @@ import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-mu
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+import './search.css';
 import {
   SEARCH_VIEW_MODES, type SearchViewAction, type SearchViewFilters, type SearchViewItem, type SearchViewMode, type SearchViewRequest,
   type SearchViewStatus, type SearchViewUpdate,
 } from '../protocol';
-import { h } from './dom';
+import { element } from '../dom';
 import { actionsFor, resultRow, type ResultAction } from './results';
 
 declare function acquireVsCodeApi(): { postMessage(message: SearchViewRequest): void; getState(): unknown; setState(state: SavedState): void };
@@ -59,27 +60,27 @@ let lastResults: ResultsUpdate | undefined;
 
 // ---- the page ----
 
-const queryField = h('vscode-textfield', { id: 'query', type: 'search', placeholder: 'Search requirements', label: 'Search PRDs' }) as VscodeTextfield;
-queryField.append(h('vscode-icon', { slot: 'content-before', name: 'search', title: 'Search' }));
-const modeSelect = h('vscode-single-select', { id: 'mode', label: 'Search mode', title: 'Search mode' }) as VscodeSingleSelect;
-for (const mode of SEARCH_VIEW_MODES) modeSelect.append(h('vscode-option', { value: mode }, MODE_LABELS[mode]));
-const filtersToggle = h('vscode-button', { id: 'filters-toggle', secondary: true, icon: 'filter', 'aria-controls': 'filters' });
-const filterSelects = Object.fromEntries(FILTER_NAMES.map((name) => [name, h('vscode-multi-select', { id: `filter-${name}`, label: `Filter by ${FILTER_LABELS[name]}` }) as VscodeMultiSelect])) as Record<FilterName, VscodeMultiSelect>;
-const clearFiltersButton = h('vscode-button', { id: 'clear-filters', secondary: true, icon: 'clear-all' }, 'Clear filters');
-const filtersPanel = h('div', { id: 'filters', class: 'filters', role: 'group', 'aria-label': 'Filters' },
-  ...FILTER_NAMES.map((name) => h('div', { class: 'filter' }, h('vscode-label', { for: `filter-${name}` }, FILTER_LABELS[name]), filterSelects[name])),
-  h('div', { class: 'filter-actions' }, clearFiltersButton));
-const searchBar = h('div', { class: 'search-bar', role: 'search' },
+const queryField = element('vscode-textfield', { id: 'query', type: 'search', placeholder: 'Search requirements', label: 'Search PRDs' }) as VscodeTextfield;
+queryField.append(element('vscode-icon', { slot: 'content-before', name: 'search', title: 'Search' }));
+const modeSelect = element('vscode-single-select', { id: 'mode', label: 'Search mode', title: 'Search mode' }) as VscodeSingleSelect;
+for (const mode of SEARCH_VIEW_MODES) modeSelect.append(element('vscode-option', { value: mode }, MODE_LABELS[mode]));
+const filtersToggle = element('vscode-button', { id: 'filters-toggle', secondary: true, icon: 'filter', 'aria-controls': 'filters' });
+const filterSelects = Object.fromEntries(FILTER_NAMES.map((name) => [name, element('vscode-multi-select', { id: `filter-${name}`, label: `Filter by ${FILTER_LABELS[name]}` }) as VscodeMultiSelect])) as Record<FilterName, VscodeMultiSelect>;
+const clearFiltersButton = element('vscode-button', { id: 'clear-filters', secondary: true, icon: 'clear-all' }, 'Clear filters');
+const filtersPanel = element('div', { id: 'filters', class: 'filters', role: 'group', 'aria-label': 'Filters' },
+  ...FILTER_NAMES.map((name) => element('div', { class: 'filter' }, element('vscode-label', { for: `filter-${name}` }, FILTER_LABELS[name]), filterSelects[name])),
+  element('div', { class: 'filter-actions' }, clearFiltersButton));
+const searchBar = element('div', { class: 'search-bar', role: 'search' },
   queryField,
-  h('div', { class: 'options' }, modeSelect, filtersToggle),
+  element('div', { class: 'options' }, modeSelect, filtersToggle),
   filtersPanel);
-const busyBar = h('vscode-progress-bar', { class: 'busy', 'aria-label': 'Searching' }) as VscodeProgressBar;
-const notice = h('div', { id: 'notice', class: 'notice' });
-const summary = h('div', { id: 'summary', class: 'summary', role: 'status', 'aria-live': 'polite' });
-const resultList = h('ul', { id: 'results', class: 'results', role: 'listbox', 'aria-label': 'Search results' });
-const scroller = h('div', { class: 'scroller' }, resultList);
-const menu = h('vscode-context-menu', { id: 'result-menu' }) as VscodeContextMenu;
-document.body.append(h('main', { class: 'app' }, searchBar, busyBar, notice, summary, scroller), menu);
+const busyBar = element('vscode-progress-bar', { class: 'busy', 'aria-label': 'Searching' }) as VscodeProgressBar;
+const notice = element('div', { id: 'notice', class: 'notice' });
+const summary = element('div', { id: 'summary', class: 'summary', role: 'status', 'aria-live': 'polite' });
+const resultList = element('ul', { id: 'results', class: 'results', role: 'listbox', 'aria-label': 'Search results' });
+const scroller = element('div', { class: 'scroller' }, resultList);
+const menu = element('vscode-context-menu', { id: 'result-menu' }) as VscodeContextMenu;
+document.body.append(element('main', { class: 'app' }, searchBar, busyBar, notice, summary, scroller), menu);
 
 queryField.value = saved.query;
 modeSelect.value = saved.mode;
@@ -114,12 +115,9 @@ window.addEventListener('message', (event: MessageEvent<SearchViewUpdate>) => {
       break;
     case 'searchFailed':
       if (update.id !== newestRequest) return;
-      searching = false;
-      items = [];
-      lastResults = undefined;
-      activeIndex = -1;
+      clearResults();
       renderResults();
-      summary.replaceChildren(h('span', { class: 'error-text' }, `Search failed: ${update.message}`));
+      summary.replaceChildren(element('span', { class: 'error-text' }, `Search failed: ${update.message}`));
       break;
   }
 });
@@ -154,16 +152,20 @@ function search(keepPlace = false): void {
   const query = saved.query.trim();
   nextRequestId();
   if (!query || !canSearch()) {
-    searching = false;
-    items = [];
-    lastResults = undefined;
-    activeIndex = -1;
+    clearResults();
     renderResults();
     return;
   }
   searching = true;
   renderBusy();
   send({ type: 'search', id: newestRequest, query, mode: saved.mode, filters: saved.filters });
+}
+
+function clearResults(): void {
+  searching = false;
+  items = [];
+  lastResults = undefined;
+  activeIndex = -1;
 }
 
 function findSimilar(item: SearchViewItem): void {
@@ -423,16 +425,16 @@ function summaryContent(results: ResultsUpdate | undefined): (Node | string)[] {
   const took = `${Math.max(1, Math.round(results.tookMs))} ms`;
   const parts: (Node | string)[] = [];
   if (results.similarTo) {
-    const back = h('vscode-button', { secondary: true, icon: 'arrow-left', class: 'back' }, 'Back');
+    const back = element('vscode-button', { secondary: true, icon: 'arrow-left', class: 'back' }, 'Back');
     back.addEventListener('click', () => search());
-    parts.push(h('span', {}, `${count(results.items.length, 'result')} similar to ${results.similarTo} · ${took}`), back);
+    parts.push(element('span', {}, `${count(results.items.length, 'result')} similar to ${results.similarTo} · ${took}`), back);
   } else if (results.items.length === 0) {
-    parts.push(h('span', {}, `No results for “${results.query}”. `),
-      h('span', { class: 'hint' }, activeFilterCount() > 0 ? 'Try fewer filters.' : saved.mode === 'keyword' ? 'Try the hybrid or semantic mode.' : 'Try other words.'));
+    parts.push(element('span', {}, `No results for “${results.query}”. `),
+      element('span', { class: 'hint' }, activeFilterCount() > 0 ? 'Try fewer filters.' : saved.mode === 'keyword' ? 'Try the hybrid or semantic mode.' : 'Try other words.'));
   } else {
-    parts.push(h('span', {}, `${count(results.items.length, 'result')} · ${took}`));
+    parts.push(element('span', {}, `${count(results.items.length, 'result')} · ${took}`));
   }
-  if (results.warning) parts.push(h('div', { class: 'warning-text' }, results.warning));
+  if (results.warning) parts.push(element('div', { class: 'warning-text' }, results.warning));
   return parts;
 }
 
@@ -442,10 +444,7 @@ function renderStatus(): void {
   searchBar.hidden = kind === 'noFolder' || kind === 'noPrds' || kind === 'notIndexed' || kind === undefined;
   if (!canSearch()) {
     nextRequestId();
-    searching = false;
-    items = [];
-    lastResults = undefined;
-    activeIndex = -1;
+    clearResults();
   }
   notice.replaceChildren(...noticeContent());
   notice.hidden = notice.childElementCount === 0;
@@ -454,37 +453,37 @@ function renderStatus(): void {
 
 function noticeContent(): Node[] {
   const button = (label: string, action: SearchViewAction, icon: string, secondary = false): HTMLElement => {
-    const element = h('vscode-button', { icon, secondary }, label);
-    element.addEventListener('click', () => runAction(action));
-    return element;
+    const node = element('vscode-button', { icon, secondary }, label);
+    node.addEventListener('click', () => runAction(action));
+    return node;
   };
-  const paragraph = (text: string): HTMLElement => h('p', {}, text);
+  const paragraph = (text: string): HTMLElement => element('p', {}, text);
   switch (status?.kind) {
     case undefined:
-      return [h('p', { class: 'muted' }, 'Loading…')];
+      return [element('p', { class: 'muted' }, 'Loading…')];
     case 'noFolder':
-      return [paragraph('Open a folder that holds PRD files to search them.'), h('div', { class: 'buttons' }, button('Open Folder', 'openFolder', 'folder-opened'))];
+      return [paragraph('Open a folder that holds PRD files to search them.'), element('div', { class: 'buttons' }, button('Open Folder', 'openFolder', 'folder-opened'))];
     case 'noPrds':
       return [
         paragraph('No PRD files were found in this workspace. cvPRD indexes the Markdown and Word files matching:'),
-        h('ul', { class: 'patterns' }, ...status.include.map((pattern) => h('li', {}, h('code', {}, pattern)))),
-        h('div', { class: 'buttons' }, button('Change Settings', 'openSettings', 'settings-gear'), button('Index Workspace', 'indexWorkspace', 'refresh', true)),
+        element('ul', { class: 'patterns' }, ...status.include.map((pattern) => element('li', {}, element('code', {}, pattern)))),
+        element('div', { class: 'buttons' }, button('Change Settings', 'openSettings', 'settings-gear'), button('Index Workspace', 'indexWorkspace', 'refresh', true)),
       ];
     case 'notIndexed':
-      return [paragraph('The workspace’s PRDs are not indexed yet.'), h('div', { class: 'buttons' }, button('Index Workspace', 'indexWorkspace', 'refresh'))];
+      return [paragraph('The workspace’s PRDs are not indexed yet.'), element('div', { class: 'buttons' }, button('Index Workspace', 'indexWorkspace', 'refresh'))];
     case 'indexing': {
-      const progress = h('vscode-progress-bar', { 'aria-label': 'Indexing progress' }) as VscodeProgressBar;
+      const progress = element('vscode-progress-bar', { 'aria-label': 'Indexing progress' }) as VscodeProgressBar;
       if (status.total > 0) {
         progress.max = status.total;
         progress.value = status.done;
       }
       const text = status.total > 0 ? `Indexing PRD files: ${status.done} of ${status.total}` : 'Finding PRD files…';
-      return [h('div', { class: 'banner', role: 'status' }, h('vscode-icon', { name: 'sync', spin: true }), h('span', {}, text)), progress];
+      return [element('div', { class: 'banner', role: 'status' }, element('vscode-icon', { name: 'sync', spin: true }), element('span', {}, text)), progress];
     }
     case 'error':
       return [
-        h('div', { class: 'banner error', role: 'alert' }, h('vscode-icon', { name: 'error' }), h('span', {}, status.message)),
-        h('div', { class: 'buttons' }, button(status.actionLabel, status.action, status.action === 'openSettings' ? 'settings-gear' : status.action === 'rebuildIndex' ? 'refresh' : 'output')),
+        element('div', { class: 'banner error', role: 'alert' }, element('vscode-icon', { name: 'error' }), element('span', {}, status.message)),
+        element('div', { class: 'buttons' }, button(status.actionLabel, status.action, status.action === 'openSettings' ? 'settings-gear' : status.action === 'rebuildIndex' ? 'refresh' : 'output')),
       ];
     case 'ready':
       return [];

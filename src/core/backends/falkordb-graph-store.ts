@@ -6,7 +6,7 @@ import {
   EDGE_KINDS, NODE_KINDS, type Direction, type EdgeKind, type GraphCounts, type GraphEdge, type GraphNode, type GraphStore,
   type ReachedNode, type Subgraph,
 } from '../types';
-import { findCycles } from '../graph/requirement-graph';
+import { edgeIdentity, edgeLineKey, findCycles } from '../graph/requirement-graph';
 import { RemoteStoreUnavailableError } from './errors';
 import { redactUrl } from './remote-names';
 
@@ -97,16 +97,8 @@ function nodeFromProperties(p: NodeProperties): GraphNode {
   return node;
 }
 
-/**
- * An edge's identity within its kind and end nodes, as the embedded graph defines it: the source file and the
- * line (RELATED_TO is one edge per pair, whatever the line).
- */
-function lineKey(edge: GraphEdge): string {
-  return edge.kind === 'RELATED_TO' ? '' : String(edge.line ?? '');
-}
-
 function edgeRow(edge: GraphEdge): Row {
-  const row: Row = { from: edge.from, to: edge.to, file: edge.file, lineKey: lineKey(edge) };
+  const row: Row = { from: edge.from, to: edge.to, file: edge.file, lineKey: edgeLineKey(edge) };
   if (edge.line !== undefined) row.line = edge.line;
   if (edge.score !== undefined && Number.isFinite(edge.score)) row.score = edge.score;
   return assertNoNul(row, `${edge.kind} edge ${JSON.stringify(edge.from)} -> ${JSON.stringify(edge.to)}`);
@@ -118,10 +110,6 @@ function edgeFromRow(row: Row): GraphEdge {
   if (p.line != null) edge.line = p.line as number;
   if (p.score != null) edge.score = p.score as number;
   return edge;
-}
-
-function edgeIdentity(edge: GraphEdge): string {
-  return JSON.stringify([edge.kind, edge.from, edge.to, edge.file, lineKey(edge)]);
 }
 
 function batches<T>(items: readonly T[]): T[][] {

@@ -65,7 +65,7 @@ export function chunkPointId(chunkKey: string): string {
 }
 
 /** SearchFilters as a Qdrant filter: each non-empty list is one `match any` condition, all of them required. */
-export function qdrantFilter(filters: SearchFilters | undefined): Schemas['Filter'] | undefined {
+function qdrantFilter(filters: SearchFilters | undefined): Schemas['Filter'] | undefined {
   const must: Schemas['FieldCondition'][] = [];
   const add = (key: string, values: readonly string[] | undefined): void => {
     if (values && values.length > 0) must.push({ key, match: { any: [...values] } });
@@ -183,11 +183,6 @@ export class QdrantVectorIndex implements VectorIndex {
 
   async version(): Promise<string> {
     return (await this.call('read the version', () => this.client.versionInfo())).version;
-  }
-
-  /** Reachable and answering; throws RemoteStoreUnavailableError otherwise. */
-  async ping(): Promise<void> {
-    await this.version();
   }
 
   /** The HTTP client keeps no connection that needs closing; here for the common backend shape. */

@@ -157,7 +157,7 @@ export interface RemoteSyncReport {
 }
 
 /** After a failure, queries skip the remote this long, so an outage costs one timeout, not one per query. */
-export const REMOTE_RETRY_MS = 30_000;
+const REMOTE_RETRY_MS = 30_000;
 
 interface BackendRuntime {
   status: RemoteBackendStatus;
@@ -308,12 +308,8 @@ export class RemoteRuntime {
     const backends: BackendSyncReport[] = [];
     for (const runtime of this.runtimes.values()) runtime.status.syncing = true;
     this.emit();
-    if (this.stores.vectors) {
-      backends.push(await syncVectors(this.deps, { target: this.stores.vectors.target, store: this.stores.vectors.store }, options));
-    }
-    if (this.stores.graph) {
-      backends.push(await syncGraph(this.deps, { target: this.stores.graph.target, store: this.stores.graph.store }, options));
-    }
+    if (this.stores.vectors) backends.push(await syncVectors(this.deps, this.stores.vectors, options));
+    if (this.stores.graph) backends.push(await syncGraph(this.deps, this.stores.graph, options));
     for (const report of backends) {
       const runtime = this.runtimes.get(report.backend)!;
       runtime.status.syncing = false;
@@ -369,7 +365,7 @@ export class RemoteRuntime {
   /** Files the remote lacks or holds in an old version, from the sync records (no network). */
   private pendingFiles(role: RemoteBackendRole): number {
     const backend = role === 'vectors' ? this.stores.vectors! : this.stores.graph!;
-    const local = role === 'vectors' ? vectorFingerprints(this.deps.store, this.deps.modelId).fingerprints : graphFingerprints(this.deps.graph());
+    const local = role === 'vectors' ? vectorFingerprints(this.deps.store, this.deps.modelId).fingerprints : graphFingerprints(this.deps.graph()).fingerprints;
     return pendingFileCount(this.deps.store, backend.target, local);
   }
 

@@ -104,15 +104,17 @@ function graphByFile(graph: RequirementGraph): Map<string, FileGraph> {
 /**
  * Fingerprints of what a remote graph must hold per file: its nodes and its own edges. Any edge change (a reference
  * that now resolves elsewhere, new RELATED_TO pairs) changes the fingerprint of the file the edge belongs to.
+ * Also returns the per-file split the fingerprints were made from.
  */
-export function graphFingerprints(graph: RequirementGraph): Map<string, string> {
+export function graphFingerprints(graph: RequirementGraph): { fingerprints: Map<string, string>; byFile: Map<string, FileGraph> } {
   const fingerprints = new Map<string, string>();
-  for (const [file, { nodes, edges }] of graphByFile(graph)) {
+  const byFile = graphByFile(graph);
+  for (const [file, { nodes, edges }] of byFile) {
     const nodeText = nodes.map((node) => JSON.stringify(node)).sort();
     const edgeText = edges.map((edge) => JSON.stringify([edge.kind, edge.from, edge.to, edge.line ?? null, edge.score ?? null])).sort();
     fingerprints.set(file, sha1(`${nodeText.join('\n')}\u001e${edgeText.join('\n')}`));
   }
-  return fingerprints;
+  return { fingerprints, byFile };
 }
 
 /** Files to push (new or changed fingerprint) and to remove (recorded but gone from SQLite). */
@@ -221,9 +223,8 @@ export async function syncVectors(deps: RemoteSyncDeps, remote: SyncTarget<Synca
 export async function syncGraph(deps: RemoteSyncDeps, remote: SyncTarget<GraphStore>, options: RemoteSyncOptions = {}): Promise<BackendSyncReport> {
   const { store } = deps;
   const graph = deps.graph();
-  const local = graphFingerprints(graph);
+  const { fingerprints: local, byFile } = graphFingerprints(graph);
   const localCounts: GraphCounts = { nodes: graph.nodeCount, edges: graph.edgeCount };
-  const byFile = graphByFile(graph);
   return syncReport('graph', remote.target, localCounts, async (report) => {
     const run = async (full: boolean): Promise<void> => {
       report.fullSync ||= full;

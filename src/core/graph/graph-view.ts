@@ -76,7 +76,13 @@ export function graphView(graph: RequirementGraph, options: GraphViewOptions = {
     : options.file !== undefined ? graph.fileSubgraph(options.file).nodes : [...graph.nodes()];
 
   const matched = candidates.filter((node) => node === focusNode || passesFilters(node, options));
-  const degree = (node: GraphNode) => nonContainmentDegree(graph, node.key);
+  // Computed once per node: ranking for the cap and the shown nodes' data both need it.
+  const degrees = new Map<string, number>();
+  const degree = (node: GraphNode): number => {
+    let d = degrees.get(node.key);
+    if (d === undefined) degrees.set(node.key, (d = nonContainmentDegree(graph, node.key)));
+    return d;
+  };
   // A focus view arrives nearest first; any other keeps PRDs, then the best connected requirements and sections.
   const ranked = focusNode ? matched : rankForCap(matched, degree);
   const shown = ranked.slice(0, Math.max(options.maxNodes ?? Infinity, focusNode ? 1 : 0));
@@ -147,9 +153,8 @@ function reachable(graph: RequirementGraph, start: GraphNode, focus: GraphFocus,
 const KIND_RANK: Record<NodeKind, number> = { prd: 0, requirement: 1, section: 2 };
 
 function rankForCap(nodes: GraphNode[], degree: (node: GraphNode) => number): GraphNode[] {
-  const degrees = new Map(nodes.map((node) => [node.key, degree(node)]));
   return [...nodes].sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind]
-    || degrees.get(b.key)! - degrees.get(a.key)!
+    || degree(b) - degree(a)
     || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -164,11 +169,17 @@ function containmentShortcuts(graph: RequirementGraph, shown: GraphNode[], shown
   for (const node of shown) {
     const direct = graph.incoming(node.key, ['CONTAINS'])[0];
     if (!direct || shownKeys.has(direct.from)) continue;
-    let ancestor: GraphEdge | undefined = direct;
-    while (ancestor && !shownKeys.has(ancestor.from)) ancestor = graph.incoming(ancestor.from, ['CONTAINS'])[0];
-    if (ancestor) shortcuts.push({ ...direct, from: ancestor.from });
+    const ancestor = nearestShown(graph, direct.from, shownKeys);
+    if (ancestor !== undefined) shortcuts.push({ ...direct, from: ancestor });
   }
   return shortcuts;
+}
+
+/** `key` itself when shown, else its nearest shown container up the CONTAINS edges; undefined when there is none. */
+function nearestShown(graph: RequirementGraph, key: string, shownKeys: Set<string>): string | undefined {
+  let target: string | undefined = key;
+  while (target !== undefined && !shownKeys.has(target)) target = graph.incoming(target, ['CONTAINS'])[0]?.from;
+  return target;
 }
 
 function cycleMarks(graph: RequirementGraph): { nodes: Set<string>; edges: Set<string> } {
@@ -217,8 +228,7 @@ function onShownNodes(
   const result = new Map<string, GraphViewProblem[]>();
   for (const [key, nodeProblems] of problems) {
     if (!inScope.has(key)) continue;
-    let target: string | undefined = key;
-    while (target !== undefined && !shownKeys.has(target)) target = graph.incoming(target, ['CONTAINS'])[0]?.from;
+    const target = nearestShown(graph, key, shownKeys);
     if (target === undefined) continue;
     const label = graph.node(key)!.label;
     const moved = target === key ? nodeProblems : nodeProblems.map((problem) => ({ ...problem, message: `${label}: ${problem.message}` }));

@@ -36,10 +36,17 @@ export function prdKey(file: string): string {
   return `prd:${file}`;
 }
 
-function edgeIdentity(e: GraphEdge): string {
-  // RELATED_TO is one edge per node pair; other kinds may repeat on different lines (two mentions).
-  const line = e.kind === 'RELATED_TO' ? '' : String(e.line ?? '');
-  return `${e.kind}\u0000${e.from}\u0000${e.to}\u0000${e.file}\u0000${line}`;
+/**
+ * The line as part of an edge's identity: RELATED_TO is one edge per node pair, whatever the line ('');
+ * other kinds may repeat on different lines (two mentions).
+ */
+export function edgeLineKey(e: GraphEdge): string {
+  return e.kind === 'RELATED_TO' ? '' : String(e.line ?? '');
+}
+
+/** Edges with the same identity (kind, ends, source file and line key) are one edge. */
+export function edgeIdentity(e: GraphEdge): string {
+  return `${e.kind}\u0000${e.from}\u0000${e.to}\u0000${e.file}\u0000${edgeLineKey(e)}`;
 }
 
 export class RequirementGraph {
@@ -49,6 +56,8 @@ export class RequirementGraph {
   private readonly inEdges = new Map<string, Set<GraphEdge>>();
   /** Requirement ID -> node keys of its definitions (one per file). */
   private readonly byRequirementId = new Map<string, Set<string>>();
+  /** cycles() per set of edge kinds; cleared whenever an edge is added or removed. */
+  private readonly cycleCache = new Map<string, string[][]>();
   /** References that did not resolve to exactly one requirement; the validator reports them. */
   unresolvedReferences: UnresolvedReference[] = [];
 
@@ -83,6 +92,7 @@ export class RequirementGraph {
     const previous = this.edgeMap.get(id);
     if (previous) this.detachEdge(id, previous);
     this.edgeMap.set(id, edge);
+    this.cycleCache.clear();
     let out = this.outEdges.get(edge.from);
     if (!out) this.outEdges.set(edge.from, (out = new Set()));
     out.add(edge);
@@ -119,6 +129,7 @@ export class RequirementGraph {
 
   private detachEdge(id: string, edge: GraphEdge): void {
     this.edgeMap.delete(id);
+    this.cycleCache.clear();
     this.outEdges.get(edge.from)?.delete(edge);
     this.inEdges.get(edge.to)?.delete(edge);
   }
@@ -248,7 +259,14 @@ export class RequirementGraph {
    * to start at its smallest key and listed once; a self-loop is a one-node cycle.
    */
   cycles(kinds: readonly EdgeKind[] = ['DEPENDS_ON']): string[][] {
-    return findCycles([...this.edgeMap.values()].filter((e) => kinds.includes(e.kind)));
+    const cacheKey = [...new Set(kinds)].sort().join(',');
+    let found = this.cycleCache.get(cacheKey);
+    if (!found) {
+      found = findCycles([...this.edgeMap.values()].filter((e) => kinds.includes(e.kind)));
+      this.cycleCache.set(cacheKey, found);
+    }
+    // Copies, so a caller that edits the result cannot corrupt the cache.
+    return found.map((cycle) => [...cycle]);
   }
 
   /** A PRD's nodes, every edge touching them, and the nodes at the far end of those edges. */

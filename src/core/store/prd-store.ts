@@ -461,10 +461,13 @@ export class PrdStore {
    * the stored dimensions disagree.
    */
   chunkVectors(modelId: string, files?: string[]): VectorColumns {
-    const rows = this.prepare(`SELECT c.key, c.file, c.type, c.priority, c.status, c.tags, e.vector
-      FROM chunks c JOIN embeddings e ON e.text_hash = c.text_hash AND e.model_id = @model
-      WHERE @files IS NULL OR c.file IN (SELECT value FROM json_each(@files))
-      ORDER BY c.file, c.ord`).raw().all({ model: modelId, files: files ? json(files) : null }) as
+    // Two statements rather than `@files IS NULL OR ...`, which would keep SQLite from using the index on file.
+    const select = `SELECT c.key, c.file, c.type, c.priority, c.status, c.tags, e.vector
+      FROM chunks c JOIN embeddings e ON e.text_hash = c.text_hash AND e.model_id = @model`;
+    const order = 'ORDER BY c.file, c.ord';
+    const rows = (files
+      ? this.prepare(`${select} WHERE c.file IN (SELECT value FROM json_each(@files)) ${order}`).raw().all({ model: modelId, files: json(files) })
+      : this.prepare(`${select} ${order}`).raw().all({ model: modelId })) as
       [string, string, ChunkType, Priority | null, Status | null, string, Buffer][];
     const dimensions = rows.length ? rows[0][6].byteLength / 4 : 0;
     const columns: VectorColumns = {
@@ -530,7 +533,7 @@ export class PrdStore {
   chunkSignatures(): Map<string, { signature: string; chunks: number }> {
     const rows = this.prepare(`SELECT c.file, p.title, count(*), group_concat(c.key || char(31) || c.text_hash || char(31)
         || c.type || char(31) || ifnull(c.priority, '') || char(31) || ifnull(c.status, '') || char(31) || c.tags, char(30))
-      FROM (SELECT * FROM chunks ORDER BY file, ord) c JOIN prds p ON p.file = c.file GROUP BY c.file`)
+      FROM (SELECT file, key, text_hash, type, priority, status, tags FROM chunks ORDER BY file, ord) c JOIN prds p ON p.file = c.file GROUP BY c.file`)
       .raw().all() as [string, string, number, string][];
     return new Map(rows.map(([file, title, chunks, text]) => [file, { signature: `${title}\u001d${text}`, chunks }]));
   }

@@ -4,7 +4,7 @@ import { prdKey, requirementKey, sectionKey } from '../../core/graph/requirement
 import type { PrdIndex } from '../../core/prd-index';
 import type { GraphNode } from '../../core/types';
 import {
-  DEFAULT_GRAPH_QUERY, type GraphNodeDetails, type GraphPanelRequest, type GraphPanelUpdate, type GraphQuery,
+  DEFAULT_GRAPH_QUERY, focusOn, type GraphNodeDetails, type GraphPanelRequest, type GraphPanelUpdate, type GraphQuery,
 } from '../../../webview/protocol';
 import { openIndexOrExplain, type CommandDeps } from '../commands/command-deps';
 import { openLocation } from '../commands/open-location';
@@ -84,7 +84,7 @@ class GraphPanel implements vscode.Disposable {
       this.deps.log.warn(`graph panel: ignored a message from the webview (${message}): ${previewMessage(raw)}`);
       return;
     }
-    void this.handle(message).catch((error) => indexServiceOf(this.deps.index).showError(error, `cvPRD Graph: ${message.type}`));
+    void this.handle(message).catch((error) => this.deps.index.showError(error, `cvPRD Graph: ${message.type}`));
   }
 
   private async handle(message: GraphPanelRequest): Promise<void> {
@@ -128,7 +128,7 @@ class GraphPanel implements vscode.Disposable {
     if (!this.ready || this.disposed) return;
     const index = await this.deps.index.current();
     if (!index) {
-      return this.post(indexServiceOf(this.deps.index).cleared
+      return this.post(this.deps.index.cleared
         ? { type: 'empty', message: 'The index was cleared. Index the workspace to draw the graph again.', action: 'indexWorkspace' }
         : { type: 'empty', message: 'Open a folder with PRD files to see their graph.', action: 'openFolder' });
     }
@@ -190,9 +190,7 @@ class GraphPanel implements vscode.Disposable {
     const file = this.deps.index.keyOf(editor.document.uri);
     if (!index || file === undefined || !index.graph().node(prdKey(file))) return;
     const node = requirementAt(index, file, editor.document, editor.selection.active)?.node;
-    const next: GraphQuery = node
-      ? { ...this.query, file: undefined, focus: { key: node.key, depth: this.query.focus?.depth ?? 1, direction: this.query.focus?.direction ?? 'both' } }
-      : { ...this.query, file, focus: undefined };
+    const next: GraphQuery = node ? focusOn(this.query, node.key) : { ...this.query, file, focus: undefined };
     if (next.file === this.query.file && next.focus?.key === this.query.focus?.key) return;
     this.query = next;
     this.updateTitle();
@@ -255,10 +253,8 @@ class GraphPanels implements vscode.Disposable {
       this.current.show(query);
       return query;
     }
-    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'cvPRD Graph', vscode.ViewColumn.Beside, {
-      ...webviewOptions(this.extensionUri),
-      retainContextWhenHidden: false,
-    });
+    // The GraphPanel sets the webview's options, as it does for a panel the serializer restores.
+    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'cvPRD Graph', vscode.ViewColumn.Beside);
     this.adopt(panel, query);
     return query;
   }

@@ -50,7 +50,8 @@ export function registerSearchView({ context, index, config, log }: FeatureConte
 }
 
 function currentStatus(service: WorkspaceIndexService, include: string[]): SearchViewStatus {
-  const index = service.peek();
+  // Indexing reports each file and an error replaces the list: only an idle index has counts worth reading.
+  const index = service.state.kind === 'idle' ? service.peek() : undefined;
   const stats = index?.store.stats();
   return searchViewStatus({
     hasFolder: (vscode.workspace.workspaceFolders ?? []).some((folder) => folder.uri.scheme === 'file'),
