@@ -111,10 +111,18 @@ export class Workbench {
   /** Runs a command by its palette label, e.g. `cvPRD: Show Graph`. */
   async runCommand(label: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
-    await this.pressUntilShown('F1', input);
-    await input.fill(`>${label}`);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.getByText(label, { exact: true }) }).first();
-    await row.waitFor({ timeout: 10_000 });
+    // Something opening meanwhile (the welcome walkthrough of a window with no folder) can close the palette: open it again.
+    for (let attempt = 1; ; attempt++) {
+      await this.pressUntilShown('F1', input);
+      await input.fill(`>${label}`);
+      try {
+        await row.waitFor({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
     await row.click();
   }
 
